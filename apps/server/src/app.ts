@@ -1,0 +1,68 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { ApiDeps } from "@cadence/api";
+import { createOpenApiDocument } from "@cadence/api";
+import { serveDocs } from "./docs.js";
+import { sendError } from "./json-response.js";
+import { requestInfoOf } from "./request-info.js";
+import { createRestHandler, REST_PREFIX } from "./rest.js";
+import { createTrpcHandler, TRPC_PREFIX } from "./trpc-handler.js";
+
+export interface AppOptions {
+  deps: ApiDeps;
+  /** Absolute origin for the OpenAPI `servers` entry; relative `/api/v1` when unset. */
+  publicUrl?: string | undefined;
+  version: string;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * Composes the HTTP surfaces on one node:http server: /trpc, /api/v1, /openapi.json, /docs and a JSON 404.
+ * Holds no business rules; the router does.
+ */
+export function createApp(options: AppOptions): Server {
+  const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
+  const onServerError = (error: unknown, path: string | undefined) =>
+    log({ level: "error", msg: "unhandled error", path, error: error instanceof Error ? error.stack : String(error) });
+
+  const trpc = createTrpcHandler(options.deps, onServerError);
+  const rest = createRestHandler(options.deps, onServerError);
+  const openApiJson = JSON.stringify(
+    createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}`, version: options.version }),
+  );
+
+  const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
+    sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("x-request-id", requestInfoOf(req).requestId);
+    const path = pathOf(req);
+    const readOnly = req.method === "GET" || req.method === "HEAD";
+
+    if (under(path, TRPC_PREFIX)) return trpc(req, res);
+    if (under(path, REST_PREFIX)) return rest(req, res, () => notFound(req, res, path));
+    if (path === "/openapi.json" && readOnly) {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
+      return void res.end(req.method === "HEAD" ? undefined : openApiJson);
+    }
+    if (readOnly && (await serveDocs(req, res, path))) return;
+    notFound(req, res, path);
+  }
+
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      onServerError(error, pathOf(req));
+      if (!res.headersSent) sendError(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
+      else res.destroy();
+    });
+  });
+}

@@ -1,0 +1,28 @@
+import { ConfigError, loadEnv } from "./env.js";
+import { startServer } from "./start.js";
+
+function fail(error: unknown): never {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+
+let env;
+try {
+  env = loadEnv();
+} catch (error) {
+  fail(error);
+}
+
+const running = await startServer(env).catch(fail);
+console.log(`Cadence listening on ${running.url} (database: ${running.database.driver}${env.DATABASE_URL ? "" : `, ${env.DATA_DIR}`})`);
+console.log(`  REST ${running.url}/api/v1  ·  docs ${running.url}/docs  ·  tRPC ${running.url}/trpc`);
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    console.log(`${signal}: draining`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => fail(error),
+    );
+  });
+}

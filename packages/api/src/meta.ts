@@ -1,0 +1,12 @@
+import type { OpenApiMeta } from "trpc-to-openapi";
+
+/**
+ * Procedure metadata: the OpenAPI route plus how REST reports success. trpc-to-openapi always answers 200 and
+ * documents 200, so `successStatus` drives both the REST status (via responseMeta) and the generated document.
+ */
+export type Meta = OpenApiMeta<{
+  /** A fixed success status, or one chosen from the output (readiness answers 503 with its normal body). */
+  successStatus?: 201 | 204 | ((output: unknown) => number);
+  /** Extra statuses documented with the success body, e.g. 503 for readiness. */
+  alsoReturns?: number[];
+}>;

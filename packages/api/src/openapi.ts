@@ -1,0 +1,59 @@
+import type { OpenAPIObject } from "trpc-to-openapi";
+import { generateOpenApiDocument } from "trpc-to-openapi";
+import type { Meta } from "./meta.js";
+import { appRouter } from "./root.js";
+
+type Operation = { responses?: Record<string, unknown> } & Record<string, unknown>;
+
+/** Procedures by their dotted path ("health.ready"), as tRPC flattens them at runtime. */
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } } | undefined>;
+
+function procedureMetas(): Meta[] {
+  return Object.values(procedures).map((procedure) => procedure?._def.meta ?? {});
+}
+
+/** Moves the generator's fixed "200" to the status REST really answers with (201, 204, or extra ones like 503). */
+function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
+  for (const meta of procedureMetas()) {
+    const route = meta.openapi;
+    if (!route) continue;
+    const pathItem = document.paths?.[route.path] as Record<string, Operation | undefined> | undefined;
+    const operation = pathItem?.[route.method.toLowerCase()];
+    const ok = operation?.responses?.["200"] as Record<string, unknown> | undefined;
+    if (!operation?.responses || !ok) continue;
+    for (const status of meta.alsoReturns ?? []) operation.responses[String(status)] = { ...ok, description: `Status ${status}` };
+    if (meta.successStatus === 201) {
+      delete operation.responses["200"];
+      operation.responses["201"] = { ...ok, description: ok.description === "Successful response" ? "Created" : ok.description };
+    } else if (meta.successStatus === 204) {
+      delete operation.responses["200"];
+      operation.responses["204"] = { description: "No content" };
+    }
+  }
+  return document;
+}
+
+export interface OpenApiOptions {
+  /** Where the REST surface is mounted, as clients should call it. */
+  baseUrl: string;
+  version: string;
+}
+
+/** The OpenAPI 3.1 document of every procedure with an `openapi` route. */
+export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
+  const document = generateOpenApiDocument(appRouter, {
+    title: "Cadence API",
+    description: "Accounts, projects, tasks and their audit trail. The same procedures are served over tRPC at /trpc.",
+    version: options.version,
+    baseUrl: options.baseUrl,
+    securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An access token or an API key" } },
+  });
+  return applySuccessStatuses(document);
+}
+
+/** The REST status for a successful call, from the procedure's meta. */
+export function successStatusFor(path: string, output: unknown): number {
+  const status = procedures[path]?._def.meta?.successStatus;
+  if (typeof status === "function") return status(output);
+  return status ?? 200;
+}

@@ -1,0 +1,31 @@
+import type { DatabaseHandle } from "./database.js";
+import { openPglite } from "./drivers/pglite.js";
+import { openPostgres } from "./drivers/postgres.js";
+
+export interface DatabaseConfig {
+  /** Unset: embedded PGlite in `dataDir`; `memory://`: in-memory PGlite; `postgres(ql)://`: a real server. */
+  url?: string | undefined;
+  dataDir: string;
+  connectTimeoutSeconds?: number;
+}
+
+export type DatabaseKind = "embedded" | "memory" | "postgres";
+
+/** Classifies a DATABASE_URL; throws a message naming the variable for anything else. */
+export function databaseKind(url: string | undefined): DatabaseKind {
+  if (url === undefined || url === "") return "embedded";
+  if (url === "memory://") return "memory";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  throw new Error("DATABASE_URL must be unset, memory:// or a postgres:// / postgresql:// URL");
+}
+
+/** The one driver factory: every driver comes back as the same {@link DatabaseHandle}. */
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  const kind = databaseKind(config.url);
+  if (kind === "embedded") return openPglite({ dataDir: config.dataDir });
+  if (kind === "memory") return openPglite({});
+  return openPostgres({
+    url: config.url as string,
+    ...(config.connectTimeoutSeconds === undefined ? {} : { connectTimeoutSeconds: config.connectTimeoutSeconds }),
+  });
+}

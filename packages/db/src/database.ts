@@ -1,0 +1,23 @@
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+
+/** The one Drizzle type every driver is exposed as, so nothing above this package knows which one runs. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A transaction handle with the same query API as {@link Database}. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** Either a database or a transaction: services accept this so they compose inside a caller's transaction. */
+export type Executor = Database | Transaction;
+
+export type DriverName = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: DriverName;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import type { Database, DatabaseHandle } from "../database.js";
+import { MIGRATION_LOCK_KEY, migrationsFolder } from "../migrations.js";
+import * as schema from "../schema/index.js";
+
+export interface PostgresOptions {
+  url: string;
+  maxConnections?: number;
+  connectTimeoutSeconds?: number;
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
+  const client = postgres(options.url, {
+    max: options.maxConnections ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: 30,
+    onnotice: () => {},
+  });
+  const db = drizzle({ client, schema, casing: "snake_case" });
+  return {
+    db: db as unknown as Database,
+    driver: "postgres",
+    migrate: () => migrateWithLock(options.url),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Runs migrations on a dedicated connection holding a session advisory lock, so instances
+ * starting together apply each migration once and the losers wait, then find nothing to do.
+ */
+async function migrateWithLock(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const db = drizzle({ client, casing: "snake_case" });
+  try {
+    await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    try {
+      await migrate(db, { migrationsFolder });
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}

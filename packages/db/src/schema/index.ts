@@ -1,0 +1,4 @@
+export * from "./api-keys.js";
+export * from "./rate-limits.js";
+export * from "./sessions.js";
+export * from "./users.js";

@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import type { DatabaseHandle } from "./database.js";
+import { dumpPglite, openPglite } from "./drivers/pglite.js";
+import { openPostgres } from "./drivers/postgres.js";
+
+/**
+ * Test databases: one migrated template per run, one cheap copy per test file.
+ * PGlite copies load a dumped data directory (no cold migration); PostgreSQL copies use CREATE DATABASE ... TEMPLATE.
+ */
+
+export async function createPgliteTemplate(): Promise<Blob> {
+  const handle = await openPglite({});
+  try {
+    await handle.migrate();
+    return await dumpPglite(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function openPgliteCopy(template: Blob): Promise<DatabaseHandle> {
+  return openPglite({ loadDataDir: template });
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function adminSql<T>(url: string, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    return await run(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Creates (or recreates) a migrated template database next to the one in `url`; returns its name. */
+export async function createPostgresTemplate(url: string, name = "cadence_test_template"): Promise<string> {
+  await adminSql(url, async (sql) => {
+    await sql`drop database if exists ${sql(name)} with (force)`;
+    await sql`create database ${sql(name)}`;
+  });
+  const handle = await openPostgres({ url: withDatabase(url, name) });
+  try {
+    await handle.migrate();
+  } finally {
+    await handle.close();
+  }
+  return name;
+}
+
+/** A fresh database copied from the template; `drop` removes it when the test file is done. */
+export async function createPostgresCopy(
+  url: string,
+  template: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `cadence_test_${randomBytes(6).toString("hex")}`;
+  await adminSql(url, (sql) => sql`create database ${sql(name)} template ${sql(template)}`);
+  return {
+    url: withDatabase(url, name),
+    drop: () => adminSql(url, async (sql) => void (await sql`drop database if exists ${sql(name)} with (force)`)),
+  };
+}
