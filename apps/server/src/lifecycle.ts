@@ -19,9 +19,11 @@ export function drain(server: Server, timeoutMs: number): Promise<void> {
   server.on("request", (_req, res) => res.setHeader("connection", "close"));
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    force.unref();
+    // A keep-alive socket turns idle once its in-flight response is done; close it then, not after keep-alive.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();

@@ -21,7 +21,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     console.log(`${signal}: draining`);
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        console.log("stopped: requests drained, database closed");
+        process.exit(0);
+      },
       (error: unknown) => fail(error),
     );
   });

@@ -25,6 +25,8 @@ function reshapeErrorBodies(res: ServerResponse): void {
     } catch {
       return end(chunk);
     }
+    // A success body with a non-2xx status (readiness answering 503) passes through untouched.
+    if (typeof body.code !== "string" || typeof body.message !== "string") return end(chunk);
     const shaped: PublicError = {
       code: body.code ?? "INTERNAL_SERVER_ERROR",
       message: body.message ?? "Internal server error",

@@ -1,26 +1,33 @@
 // Fails when drizzle-kit would generate a migration from the schema that is not committed.
-import { execFileSync } from "node:child_process";
+// drizzle-kit exits 0 even when it fails, so its output must say "No schema changes" for a pass.
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { relative } from "node:path";
 
-const out = mkdtempSync(join(tmpdir(), "cadence-drift-"));
+const sqlFiles = (dir) => readdirSync(dir).filter((file) => file.endsWith(".sql"));
+
+// drizzle-kit only accepts an output folder relative to the package.
+const out = relative(process.cwd(), mkdtempSync("node_modules/.drift-"));
 try {
   cpSync("migrations", out, { recursive: true });
-  const before = readdirSync(out).length;
-  execFileSync(
+  const run = spawnSync(
     "pnpm",
     ["exec", "drizzle-kit", "generate", "--dialect", "postgresql", "--schema", "./src/schema/index.ts",
       "--casing", "snake_case", "--out", out],
-    { stdio: "inherit" },
+    { encoding: "utf8" },
   );
-  const after = readdirSync(out).filter((f) => f.endsWith(".sql")).length;
-  const committed = readdirSync("migrations").filter((f) => f.endsWith(".sql")).length;
-  if (after !== committed) {
-    console.error(`Migration drift: the schema differs from the committed migrations (${after - committed} new). Run \`pnpm db:generate\` and commit.`);
+  const output = `${run.stdout}${run.stderr}`;
+  const generated = sqlFiles(out).length - sqlFiles("migrations").length;
+  if (run.status !== 0 || generated > 0 || !output.includes("No schema changes")) {
+    console.error(output);
+    console.error(
+      generated > 0
+        ? `Migration drift: the schema differs from the committed migrations. Run \`pnpm db:generate --name <change>\` and commit.`
+        : "Migration drift check could not run drizzle-kit (see above).",
+    );
     process.exit(1);
   }
-  console.log(`No migration drift (${committed} migrations, ${before} entries).`);
+  console.log(`No migration drift: ${sqlFiles("migrations").length} committed migrations match the schema.`);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

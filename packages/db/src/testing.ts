@@ -40,10 +40,8 @@ async function adminSql<T>(url: string, run: (sql: postgres.Sql) => Promise<T>):
 
 /** Creates (or recreates) a migrated template database next to the one in `url`; returns its name. */
 export async function createPostgresTemplate(url: string, name = "cadence_test_template"): Promise<string> {
-  await adminSql(url, async (sql) => {
-    await sql`drop database if exists ${sql(name)} with (force)`;
-    await sql`create database ${sql(name)}`;
-  });
+  await dropPostgresDatabase(url, name);
+  await adminSql(url, (sql) => sql`create database ${sql(name)}`);
   const handle = await openPostgres({ url: withDatabase(url, name) });
   try {
     await handle.migrate();
@@ -51,6 +49,14 @@ export async function createPostgresTemplate(url: string, name = "cadence_test_t
     await handle.close();
   }
   return name;
+}
+
+export async function dropPostgresDatabase(url: string, name: string): Promise<void> {
+  await adminSql(url, async (sql) => void (await sql`drop database if exists ${sql(name)} with (force)`));
+}
+
+export function openPostgresDatabase(url: string): Promise<DatabaseHandle> {
+  return openPostgres({ url });
 }
 
 /** A fresh database copied from the template; `drop` removes it when the test file is done. */
@@ -62,6 +68,6 @@ export async function createPostgresCopy(
   await adminSql(url, (sql) => sql`create database ${sql(name)} template ${sql(template)}`);
   return {
     url: withDatabase(url, name),
-    drop: () => adminSql(url, async (sql) => void (await sql`drop database if exists ${sql(name)} with (force)`)),
+    drop: () => dropPostgresDatabase(url, name),
   };
 }

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { Database, DatabaseHandle } from "../database.js";
 import { migrationsFolder } from "../migrations.js";
+import { once } from "../once.js";
 import * as schema from "../schema/index.js";
 
 /** `dataDir` persists to disk; `undefined` keeps everything in memory. `loadDataDir` starts from a dumped snapshot. */
@@ -22,7 +23,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     driver: "pglite",
     // One process owns a PGlite data directory, so there is nobody to race with.
     migrate: () => migrate(db, { migrationsFolder }),
-    close: () => client.close(),
+    close: once(() => client.close()),
   };
 }
 

@@ -4,6 +4,7 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { Database, DatabaseHandle } from "../database.js";
 import { MIGRATION_LOCK_KEY, migrationsFolder } from "../migrations.js";
+import { once } from "../once.js";
 import * as schema from "../schema/index.js";
 
 export interface PostgresOptions {
@@ -24,7 +25,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     db: db as unknown as Database,
     driver: "postgres",
     migrate: () => migrateWithLock(options.url),
-    close: () => client.end({ timeout: 5 }),
+    close: once(() => client.end({ timeout: 5 })),
   };
 }
 

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadEnv } from "../src/env.js";
+import { spawnServer } from "./support/process.js";
+
+describe("configuration", () => {
+  it("applies documented defaults", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ NODE_ENV: "development", HOST: "127.0.0.1", PORT: 3000, READY_TIMEOUT_MS: 2000 });
+    expect(env.DATA_DIR).toMatch(/\.data$/);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("treats an empty variable as unset", () => {
+    const env = loadEnv({ PORT: "", DATABASE_URL: "" });
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ["PORT", { PORT: "not-a-port" }],
+    ["PORT", { PORT: "70000" }],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/cadence" }],
+    ["NODE_ENV", { NODE_ENV: "staging" }],
+    ["READY_TIMEOUT_MS", { READY_TIMEOUT_MS: "-5" }],
+  ])("rejects a bad %s with a message naming it", (name, source) => {
+    expect(() => loadEnv(source)).toThrow(ConfigError);
+    expect(() => loadEnv(source)).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+  });
+
+  it("names every bad variable at once", () => {
+    expect(() => loadEnv({ PORT: "x", DATABASE_URL: "redis://x" })).toThrow(
+      /PORT: .*\n {2}DATABASE_URL: /s,
+    );
+  });
+
+  it("makes the server process exit 1 with the variable's name and no stack trace", async () => {
+    const server = spawnServer({ PORT: "not-a-port", DATABASE_URL: "memory://" });
+    const { code } = await server.exited;
+    expect(code).toBe(1);
+    expect(server.output()).toContain("Invalid configuration:");
+    expect(server.output()).toMatch(/PORT: /);
+    expect(server.output()).not.toMatch(/\n\s+at /);
+  });
+});

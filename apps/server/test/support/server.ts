@@ -1,0 +1,47 @@
+import type { AppRouter } from "@cadence/api";
+import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
+import { loadEnv } from "../../src/env.js";
+import { startServer, type RunningServer } from "../../src/start.js";
+import { openTestDatabase, type TestDatabase } from "./database.js";
+
+export interface TestServer {
+  url: string;
+  running: RunningServer;
+  /** The private database copy, unless the test pointed the server elsewhere. */
+  database: TestDatabase | undefined;
+  /** fetch against the server: `rest("/health")` calls `/api/v1/health`. */
+  rest(path: string, init?: RequestInit): Promise<Response>;
+  /** A typed tRPC client over HTTP, optionally sending a bearer token. */
+  trpc(token?: string): TRPCClient<AppRouter>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real server on an ephemeral port over a private copy of the migrated database,
+ * or over `env.DATABASE_URL` when the test names one.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadEnv({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", ...env });
+  const database: TestDatabase | undefined = env.DATABASE_URL ? undefined : await openTestDatabase();
+  const running = await startServer(config, database?.handle);
+  const url = running.url;
+  return {
+    url,
+    running,
+    database,
+    rest: (path, init) => fetch(`${url}/api/v1${path}`, init),
+    trpc: (token) =>
+      createTRPCClient<AppRouter>({
+        links: [
+          httpBatchLink({
+            url: `${url}/trpc`,
+            headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+          }),
+        ],
+      }),
+    close: async () => {
+      await running.stop();
+      await database?.dispose();
+    },
+  };
+}

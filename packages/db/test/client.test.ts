@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { databaseKind, openDatabase } from "../src/index.js";
+import { readFileSync } from "node:fs";
+import { createPostgresCopy, openPostgresDatabase } from "../src/testing.js";
+import { users } from "../src/schema/index.js";
+
+const journal = JSON.parse(readFileSync(new URL("../migrations/meta/_journal.json", import.meta.url), "utf8")) as {
+  entries: unknown[];
+};
+const postgresUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
+
+describe("databaseKind", () => {
+  it.each([
+    [undefined, "embedded"],
+    ["", "embedded"],
+    ["memory://", "memory"],
+    ["postgres://u@localhost/db", "postgres"],
+    ["postgresql://u@localhost:5433/db", "postgres"],
+  ] as const)("classifies %s as %s", (url, kind) => {
+    expect(databaseKind(url)).toBe(kind);
+  });
+
+  it("refuses any other scheme with a message naming DATABASE_URL", () => {
+    expect(() => databaseKind("mysql://localhost/db")).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe("embedded database", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("persists data in its data directory across reopen, with migrations applied once", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "cadence-db-"));
+    dirs.push(dataDir);
+    const first = await openDatabase({ dataDir });
+    await first.migrate();
+    await first.db.insert(users).values({ email: "a@example.com", username: "alice", passwordHash: "x" });
+    await first.close();
+
+    const second = await openDatabase({ dataDir });
+    await second.migrate();
+    const rows = await second.db.select({ username: users.username }).from(users);
+    await second.close();
+    expect(rows).toEqual([{ username: "alice" }]);
+  });
+
+  it("keeps memory:// databases private to their handle", async () => {
+    const a = await openDatabase({ url: "memory://", dataDir: "unused" });
+    await a.migrate();
+    await a.db.insert(users).values({ email: "b@example.com", username: "bob", passwordHash: "x" });
+    const b = await openDatabase({ url: "memory://", dataDir: "unused" });
+    await b.migrate();
+    expect(await b.db.select().from(users)).toEqual([]);
+    await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe.skipIf(!postgresUrl)("real PostgreSQL (skipped on embedded runs because it needs DATABASE_URL)", () => {
+  it("lets several instances migrate one database at once without racing", async () => {
+    const copy = await createPostgresCopy(postgresUrl as string, "template1");
+    try {
+      const handles = await Promise.all(Array.from({ length: 5 }, () => openPostgresDatabase(copy.url)));
+      await Promise.all(handles.map((handle) => handle.migrate()));
+      const [first] = handles;
+      const applied = await first?.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const rows = (Array.isArray(applied) ? applied : (applied as { rows: unknown[] } | undefined)?.rows) ?? [];
+      expect(rows).toEqual([{ n: journal.entries.length }]);
+      expect(await first?.db.select().from(users)).toEqual([]);
+      await Promise.all(handles.map((handle) => handle.close()));
+    } finally {
+      await copy.drop();
+    }
+  });
+});
