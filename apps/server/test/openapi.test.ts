@@ -15,8 +15,7 @@ describe("GET /openapi.json", () => {
     const document = (await res.json()) as Record<string, unknown>;
     expect(document.openapi).toMatch(/^3\.1\./);
     const result = await validate(structuredClone(document) as never);
-    expect(result.errors ?? []).toEqual([]);
-    expect(result.valid).toBe(true);
+    expect(result.valid ? [] : result.errors).toEqual([]);
   });
 
   it("points its servers at /api/v1 and lists the health routes", async () => {
