@@ -9,6 +9,8 @@ import { createTrpcHandler, TRPC_PREFIX } from "./trpc-handler.js";
 
 export interface AppOptions {
   deps: ApiDeps;
+  /** Proxy hops whose X-Forwarded-For is trusted for the client IP (0: the socket address). */
+  trustProxyHops?: number;
   /** Absolute origin for the OpenAPI `servers` entry; relative `/api/v1` when unset. */
   publicUrl?: string | undefined;
   version: string;
@@ -34,8 +36,9 @@ export function createApp(options: AppOptions): Server {
   const onServerError = (error: unknown, path: string | undefined) =>
     log({ level: "error", msg: "unhandled error", path, error: error instanceof Error ? error.stack : String(error) });
 
-  const trpc = createTrpcHandler(options.deps, onServerError);
-  const rest = createRestHandler(options.deps, onServerError);
+  const hops = options.trustProxyHops ?? 0;
+  const trpc = createTrpcHandler(options.deps, hops, onServerError);
+  const rest = createRestHandler(options.deps, hops, onServerError);
   const openApiJson = JSON.stringify(
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}`, version: options.version }),
   );
@@ -44,7 +47,7 @@ export function createApp(options: AppOptions): Server {
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader("x-request-id", requestInfoOf(req).requestId);
+    res.setHeader("x-request-id", requestInfoOf(req, res, hops).requestId);
     const path = pathOf(req);
     const readOnly = req.method === "GET" || req.method === "HEAD";
 

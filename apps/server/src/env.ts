@@ -1,32 +1,67 @@
 import { resolve } from "node:path";
 import { databaseKind } from "@cadence/db";
 import { z } from "zod";
+import { duration, jwtKeySet, rateRule, trustProxy } from "./env-parsers.js";
 
 /** The repository root, the same from src/ and dist/: the embedded database lives in `.data/` there. */
 const repoRoot = resolve(import.meta.dirname, "../../..");
 
-const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: port.default(3000),
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      try {
-        databaseKind(value);
-      } catch {
-        ctx.addIssue({ code: "custom", message: "must be unset, memory:// or a postgres:// / postgresql:// URL" });
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        try {
+          databaseKind(value);
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be unset, memory:// or a postgres:// / postgresql:// URL" });
+        }
+      }),
+    DATA_DIR: z.string().min(1).default(resolve(repoRoot, ".data")),
+    READY_TIMEOUT_MS: positiveInt.default(2000),
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    PUBLIC_URL: z.url().optional(),
+
+    JWT_SECRET: z.string().optional(),
+    JWT_KEYS: jwtKeySet.optional(),
+    JWT_ISSUER: z.string().min(1).default("cadence"),
+    JWT_AUDIENCE: z.string().min(1).default("cadence-api"),
+    ACCESS_TOKEN_TTL: duration.default(15 * 60),
+    REFRESH_TOKEN_TTL: duration.default(7 * 24 * 60 * 60),
+
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+    ADMIN_USERNAME: z.string().regex(/^[a-z0-9_-]{3,32}$/, "3-32 characters of a-z, 0-9, _ and -").default("admin"),
+    SEED_DEMO: flag.optional(),
+
+    RATE_LIMIT_STORE: z.enum(["memory", "postgres"]).default("memory"),
+    RATE_LIMIT_LOGIN: rateRule.default({ points: 5, durationSeconds: 60 }),
+    RATE_LIMIT_REGISTER: rateRule.default({ points: 20, durationSeconds: 3600 }),
+    RATE_LIMIT_REFRESH: rateRule.default({ points: 30, durationSeconds: 60 }),
+    RATE_LIMIT_REQUESTS: rateRule.default({ points: 600, durationSeconds: 60 }),
+    TRUST_PROXY: trustProxy.default(0),
+  })
+  .superRefine((env, ctx) => {
+    const issue = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
+    if (env.JWT_SECRET !== undefined && env.JWT_KEYS !== undefined) issue("JWT_KEYS", "set JWT_SECRET or JWT_KEYS, not both");
+    if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < 32) issue("JWT_SECRET", "must be at least 32 bytes");
+    if (env.NODE_ENV === "production") {
+      if (env.JWT_SECRET === undefined && env.JWT_KEYS === undefined) {
+        issue("JWT_SECRET", "is required in production (at least 32 bytes), or set JWT_KEYS");
       }
-    }),
-  DATA_DIR: z.string().min(1).default(resolve(repoRoot, ".data")),
-  READY_TIMEOUT_MS: positiveInt.default(2000),
-  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
-  PUBLIC_URL: z.url().optional().describe("Absolute origin clients use, for the OpenAPI servers entry"),
-});
+      if (env.SEED_DEMO === true) issue("SEED_DEMO", "demo data is never seeded in production");
+    }
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      issue(env.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD", "ADMIN_EMAIL and ADMIN_PASSWORD go together");
+    }
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 

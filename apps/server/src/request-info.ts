@@ -1,14 +1,37 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestInfo } from "@cadence/api";
 import { requestIdFor } from "./request-id.js";
 
 const infos = new WeakMap<IncomingMessage, RequestInfo>();
 
+/**
+ * The client's address: the socket's, or with `trustedHops` proxies in front, the address the outermost
+ * trusted proxy saw (counting X-Forwarded-For from the right, so a client cannot spoof it by prepending).
+ */
+export function clientIp(req: IncomingMessage, trustedHops: number): string {
+  const socketIp = req.socket.remoteAddress ?? "unknown";
+  if (trustedHops === 0) return socketIp;
+  const header = req.headers["x-forwarded-for"];
+  const chain = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return chain.at(-trustedHops) ?? chain[0] ?? socketIp;
+}
+
 /** The transport-neutral request facts, computed once per request and shared by both surfaces. */
-export function requestInfoOf(req: IncomingMessage): RequestInfo {
+export function requestInfoOf(req: IncomingMessage, res: ServerResponse, trustedHops: number): RequestInfo {
   let info = infos.get(req);
   if (!info) {
-    info = { requestId: requestIdFor(req), headers: req.headers, ip: req.socket.remoteAddress ?? "unknown" };
+    const authorization = req.headers.authorization;
+    info = {
+      requestId: requestIdFor(req),
+      ip: clientIp(req, trustedHops),
+      authorization,
+      setHeader: (name, value) => {
+        if (!res.headersSent) res.setHeader(name, value);
+      },
+    };
     infos.set(req, info);
   }
   return info;

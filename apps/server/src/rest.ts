@@ -37,10 +37,14 @@ function reshapeErrorBodies(res: ServerResponse): void {
 }
 
 /** The REST surface: every procedure with an `openapi` route, under {@link REST_PREFIX}. */
-export function createRestHandler(deps: ApiDeps, onServerError: (error: unknown, path: string | undefined) => void) {
+export function createRestHandler(
+  deps: ApiDeps,
+  trustedHops: number,
+  onServerError: (error: unknown, path: string | undefined) => void,
+) {
   const bridge = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext: ({ req }) => createContext(deps, requestInfoOf(req)),
+    createContext: ({ req, res }) => createContext(deps, requestInfoOf(req, res as ServerResponse, trustedHops)),
     responseMeta: ({ paths, data, errors }) => {
       const path = paths?.[0];
       if (errors.length > 0 || path === undefined) return {};

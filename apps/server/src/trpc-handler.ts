@@ -6,11 +6,15 @@ import { requestInfoOf } from "./request-info.js";
 export const TRPC_PREFIX = "/trpc";
 
 /** The tRPC surface for in-house TypeScript apps, same router and context as REST. */
-export function createTrpcHandler(deps: ApiDeps, onServerError: (error: unknown, path: string | undefined) => void) {
+export function createTrpcHandler(
+  deps: ApiDeps,
+  trustedHops: number,
+  onServerError: (error: unknown, path: string | undefined) => void,
+) {
   return createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PREFIX}/`,
-    createContext: ({ req }) => createContext(deps, requestInfoOf(req)),
+    createContext: ({ req, res }) => createContext(deps, requestInfoOf(req, res, trustedHops)),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, path);
     },

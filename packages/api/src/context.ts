@@ -1,26 +1,59 @@
 import type { Database } from "@cadence/db";
+import { resolveIdentity, type IdentityResult } from "./auth/identity.js";
+import type { AuthConfig, RateLimitConfig } from "./config.js";
+import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
-/** What every procedure may use, whichever surface (`/trpc` or `/api/v1`) the request came through. */
+/** Process-wide dependencies of every procedure, built once at start-up. */
 export interface ApiDeps {
   db: Database;
   /** How long readiness waits for the database before reporting it unavailable. */
   readyTimeoutMs: number;
+  auth: AuthConfig;
+  limiters: Limiters;
+}
+
+export interface ApiOptions {
+  db: Database;
+  readyTimeoutMs: number;
+  auth: AuthConfig;
+  rateLimits: RateLimitConfig;
+}
+
+export function createApiDeps(options: ApiOptions): ApiDeps {
+  return {
+    db: options.db,
+    readyTimeoutMs: options.readyTimeoutMs,
+    auth: options.auth,
+    limiters: createLimiters(options.rateLimits, options.db),
+  };
 }
 
 /** The transport-neutral facts about one request. */
 export interface RequestInfo {
   requestId: string;
-  headers: Record<string, string | string[] | undefined>;
+  /** The client's address (the socket's, or the proxy-reported one when the proxy is trusted). */
   ip: string;
+  authorization: string | undefined;
+  /** Sets a response header (rate-limit headers, Retry-After). */
+  setHeader(name: string, value: string): void;
 }
 
 export interface Context extends ApiDeps {
   requestId: string;
   ip: string;
-  headers: RequestInfo["headers"];
+  setHeader(name: string, value: string): void;
+  /** The caller, resolved from the Authorization header on first use and then remembered for the request. */
+  getIdentity(): Promise<IdentityResult>;
 }
 
 /** Builds the request context; the server calls this for both surfaces with the real request. */
 export function createContext(deps: ApiDeps, request: RequestInfo): Context {
-  return { ...deps, requestId: request.requestId, ip: request.ip, headers: request.headers };
+  let identity: Promise<IdentityResult> | undefined;
+  return {
+    ...deps,
+    requestId: request.requestId,
+    ip: request.ip,
+    setHeader: request.setHeader,
+    getIdentity: () => (identity ??= resolveIdentity(deps.db, deps.auth, request.authorization)),
+  };
 }

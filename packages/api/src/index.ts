@@ -1,9 +1,14 @@
 export { appRouter } from "./root.js";
 export type { AppRouter, RouterInputs, RouterOutputs } from "./root.js";
-export { createContext } from "./context.js";
-export type { ApiDeps, Context, RequestInfo } from "./context.js";
+export { createApiDeps, createContext } from "./context.js";
+export type { ApiDeps, ApiOptions, Context, RequestInfo } from "./context.js";
+export type { AuthConfig, JwtKey, RateLimitConfig, RateLimitRule } from "./config.js";
 export { createOpenApiDocument, successStatusFor } from "./openapi.js";
 export type { OpenApiOptions } from "./openapi.js";
 export { toPublicError } from "./errors.js";
 export type { ErrorIssue, PublicError } from "./errors.js";
 export { createCallerFactory } from "./trpc.js";
+export { DEMO_ACCOUNT, ensureAdmin, seedDemo } from "./services/bootstrap.js";
+export type { AdminBootstrap } from "./services/bootstrap.js";
+export { SCOPES } from "./schemas/scopes.js";
+export type { Scope } from "./schemas/scopes.js";

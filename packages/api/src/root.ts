@@ -1,9 +1,15 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { apiKeysRouter } from "./routers/api-keys.js";
+import { authRouter } from "./routers/auth.js";
 import { healthRouter } from "./routers/health.js";
+import { usersRouter } from "./routers/users.js";
 import { router } from "./trpc.js";
 
 export const appRouter = router({
   health: healthRouter,
+  auth: authRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

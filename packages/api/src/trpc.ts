@@ -1,7 +1,10 @@
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Identity } from "./auth/identity.js";
 import type { Context } from "./context.js";
 import { toPublicError } from "./errors.js";
 import type { Meta } from "./meta.js";
+import { enforce } from "./rate-limit/headers.js";
+import type { Scope } from "./schemas/scopes.js";
 
 const t = initTRPC
   .context<Context>()
@@ -24,8 +27,53 @@ const t = initTRPC
   });
 
 export const router = t.router;
-export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anyone may call it: no identity required. */
-export const publicProcedure = t.procedure;
+/** No identity and no request limit: health and readiness only, so probes never get throttled. */
+export const probeProcedure = t.procedure;
+
+/**
+ * Anonymous auth endpoints (register, login, refresh, logout). They are exempt from the general request limit
+ * because each enforces its own, stricter one.
+ */
+export const anonymousProcedure = t.procedure;
+
+/** Anyone may call it; counts against the general limit, per identity when the caller has one, else per IP. */
+export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const result = await ctx.getIdentity();
+  const key = result.status === "ok" ? `user:${result.identity.userId}` : `ip:${ctx.ip}`;
+  await enforce(ctx, ctx.limiters.requests, key);
+  return next();
+});
+
+/** Requires a valid access token or API key: 401 UNAUTHORIZED otherwise. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const result = await ctx.getIdentity();
+  if (result.status === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Authentication required" });
+  if (result.status === "invalid") throw new TRPCError({ code: "UNAUTHORIZED", message: result.reason });
+  return next({ ctx: { identity: result.identity } });
+});
+
+/** For managing keys, passwords and users: an API key is never enough (403). */
+export const userProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.identity.kind === "api_key") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "API keys cannot manage keys, passwords or users" });
+  }
+  return next({ ctx: { identity: ctx.identity as Extract<Identity, { kind: "user" }> } });
+});
+
+/** Admins only, judged by the role in the database now (403 for anyone else). */
+export const adminProcedure = userProcedure.use(({ ctx, next }) => {
+  if (ctx.identity.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admin role required" });
+  return next();
+});
+
+/** Signed-in users pass; API keys must carry `scope` (403 otherwise). */
+export function scopedProcedure(scope: Scope) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (ctx.identity.kind === "api_key" && !ctx.identity.scopes.includes(scope)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${scope} scope` });
+    }
+    return next();
+  });
+}

@@ -23,7 +23,7 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const config = loadEnv({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", ...env });
   const database: TestDatabase | undefined = env.DATABASE_URL ? undefined : await openTestDatabase();
-  const running = await startServer(config, database?.handle);
+  const running = await startServer(config, { database: database?.handle, log: () => {} });
   const url = running.url;
   return {
     url,

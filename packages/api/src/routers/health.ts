@@ -2,10 +2,10 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { LiveOutput, ReadyOutput } from "../schemas/health.js";
 import { checkReadiness } from "../services/health.js";
-import { publicProcedure } from "../trpc.js";
+import { probeProcedure } from "../trpc.js";
 
 export const healthRouter = {
-  live: publicProcedure
+  live: probeProcedure
     .meta({
       openapi: { method: "GET", path: "/health", tags: ["health"], summary: "Liveness: the process answers", protect: false },
     })
@@ -13,7 +13,7 @@ export const healthRouter = {
     .output(LiveOutput)
     .query(() => ({ status: "ok" as const })),
 
-  ready: publicProcedure
+  ready: probeProcedure
     .meta({
       openapi: {
         method: "GET",

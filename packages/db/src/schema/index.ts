@@ -1,4 +1,5 @@
 export * from "./api-keys.js";
+export * from "./audit-events.js";
 export * from "./rate-limits.js";
 export * from "./sessions.js";
 export * from "./users.js";

@@ -1,9 +1,11 @@
-import { bigint, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
-/** Shared rate-limit counters, used when several instances must agree on one limit. */
+/**
+ * Shared rate-limit counters for rate-limiter-flexible's Drizzle store (its expected columns: key, points,
+ * expire), used when several instances must agree on one limit.
+ */
 export const rateLimits = pgTable("rate_limits", {
   key: text().primaryKey(),
-  points: integer().notNull(),
-  /** Epoch milliseconds when the window ends; null never expires. */
-  expiresAt: bigint({ mode: "number" }),
+  points: integer().notNull().default(0),
+  expire: timestamp({ withTimezone: true }),
 });

@@ -1,0 +1,72 @@
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { apiKeys, sessions, users, type Database } from "@cadence/db";
+import type { AuthConfig } from "../config.js";
+import type { Scope } from "../schemas/scopes.js";
+import { hashSecret } from "./secrets.js";
+import { verifyAccessToken } from "./tokens.js";
+
+/** Who is calling. Roles come from the database on every request, never from a token claim alone. */
+export type Identity =
+  | { kind: "user"; userId: string; role: "user" | "admin"; sessionId: string }
+  | { kind: "api_key"; userId: string; role: "user" | "admin"; apiKeyId: string; scopes: Scope[] };
+
+export type IdentityResult =
+  | { status: "anonymous" }
+  | { status: "invalid"; reason: string }
+  | { status: "ok"; identity: Identity };
+
+export const API_KEY_PREFIX = "cad_";
+
+/** lastUsedAt is refreshed at most this often, so a busy key does not write on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+async function identifyApiKey(db: Database, key: string): Promise<IdentityResult> {
+  const [row] = await db
+    .select({ id: apiKeys.id, userId: users.id, role: users.role, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(
+      and(
+        eq(apiKeys.keyHash, hashSecret(key)),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+        eq(users.disabled, false),
+      ),
+    )
+    .limit(1);
+  if (!row) return { status: "invalid", reason: "Invalid, expired or revoked API key" };
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+  }
+  return {
+    status: "ok",
+    identity: { kind: "api_key", userId: row.userId, role: row.role, apiKeyId: row.id, scopes: row.scopes as Scope[] },
+  };
+}
+
+async function identifyAccessToken(db: Database, auth: AuthConfig, token: string): Promise<IdentityResult> {
+  const claims = await verifyAccessToken(auth, token);
+  if (!claims) return { status: "invalid", reason: "Invalid or expired access token" };
+  // The session must still be live and the user enabled: logout, password changes and disabling take effect now.
+  const [row] = await db
+    .select({ role: users.role })
+    .from(users)
+    .innerJoin(sessions, eq(sessions.userId, users.id))
+    .where(and(eq(users.id, claims.userId), eq(sessions.id, claims.sessionId), isNull(sessions.revokedAt), eq(users.disabled, false)))
+    .limit(1);
+  if (!row) return { status: "invalid", reason: "Invalid or expired access token" };
+  return { status: "ok", identity: { kind: "user", userId: claims.userId, role: row.role, sessionId: claims.sessionId } };
+}
+
+/** The one place an `Authorization` header becomes an identity, for `/trpc` and `/api/v1` alike. */
+export async function resolveIdentity(db: Database, auth: AuthConfig, header: string | undefined): Promise<IdentityResult> {
+  if (header === undefined || header === "") return { status: "anonymous" };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const credential = match?.[1];
+  if (!credential) return { status: "invalid", reason: "Authorization header must be `Bearer <token>`" };
+  if (credential.startsWith(API_KEY_PREFIX)) return identifyApiKey(db, credential);
+  return identifyAccessToken(db, auth, credential);
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
+import type { AuthConfig } from "../config.js";
+
+const ALGORITHM = "HS256";
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  role: "user" | "admin";
+}
+
+/** Signs an access token with the newest key: sub, sid, role, iat, exp, iss, aud, jti and the key's kid. */
+export async function signAccessToken(config: AuthConfig, claims: AccessClaims): Promise<string> {
+  const key = config.keys.at(-1);
+  if (!key) throw new Error("no JWT signing key configured");
+  return new SignJWT({ role: claims.role, sid: claims.sessionId })
+    .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: "JWT" })
+    .setSubject(claims.userId)
+    .setIssuer(config.issuer)
+    .setAudience(config.audience)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(`${config.accessTokenTtlSeconds}s`)
+    .sign(key.secret);
+}
+
+/**
+ * Verifies an access token: the algorithm is pinned to HS256, the key is chosen by `kid` among every configured
+ * key, and signature, issuer, audience and expiry must all hold. Returns null for any token that fails.
+ */
+export async function verifyAccessToken(config: AuthConfig, token: string): Promise<AccessClaims | null> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const key = config.keys.find((candidate) => candidate.kid === header.kid);
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key.secret;
+      },
+      {
+        algorithms: [ALGORITHM],
+        issuer: config.issuer,
+        audience: config.audience,
+        requiredClaims: ["sub", "sid", "exp", "iat", "jti"],
+      },
+    );
+    const { sub, sid, role } = payload;
+    if (typeof sub !== "string" || typeof sid !== "string" || (role !== "user" && role !== "admin")) return null;
+    return { userId: sub, sessionId: sid, role };
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+/** Timestamps leave the API as ISO 8601 strings in UTC. */
+export const Timestamp = z.iso.datetime();
+
+export const Id = z.uuid();
+
+export const PageInput = {
+  page: z.number().int().min(1).default(1).describe("1-based page number"),
+  perPage: z.number().int().min(1).max(100).default(20).describe("Items per page, 1-100"),
+};
+
+/** `{items, page, perPage, total, totalPages}` around any item schema. */
+export function pageOf<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      page: z.number().int(),
+      perPage: z.number().int(),
+      total: z.number().int(),
+      totalPages: z.number().int(),
+    })
+    .meta({ id });
+}
+
+export function toPage<T>(items: T[], total: number, page: number, perPage: number) {
+  return { items, page, perPage, total, totalPages: Math.ceil(total / perPage) };
+}
+
+export function iso(date: Date): string {
+  return date.toISOString();
+}
+
+export function isoOrNull(date: Date | null): string | null {
+  return date === null ? null : date.toISOString();
+}

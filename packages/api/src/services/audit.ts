@@ -1,0 +1,53 @@
+import { auditEvents, type AuditChanges, type Executor } from "@cadence/db";
+import type { Identity } from "../auth/identity.js";
+
+export interface Actor {
+  id: string;
+  kind: "user" | "api_key";
+}
+
+export function actorOf(identity: Identity): Actor {
+  return { id: identity.userId, kind: identity.kind };
+}
+
+export interface AuditEventInput {
+  actor: Actor;
+  action: string;
+  entityType: string;
+  entityId: string;
+  projectId?: string | null;
+  requestId: string;
+  changes: AuditChanges;
+}
+
+/** Writes one audit event; call it with the mutation's transaction so both commit or neither does. */
+export async function recordAudit(tx: Executor, event: AuditEventInput): Promise<void> {
+  await tx.insert(auditEvents).values({
+    actorId: event.actor.id,
+    actorKind: event.actor.kind,
+    action: event.action,
+    entityType: event.entityType,
+    entityId: event.entityId,
+    projectId: event.projectId ?? null,
+    requestId: event.requestId,
+    changes: event.changes,
+  });
+}
+
+type Fields = Record<string, unknown>;
+
+const plain = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
+
+/** Before/after of the fields whose values differ; `before` null for a creation, `after` null for a deletion. */
+export function changesOf(before: Fields | null, after: Fields | null, fields: readonly string[]): AuditChanges {
+  const changes: AuditChanges = {};
+  for (const field of fields) {
+    const was = before === null ? null : plain(before[field]);
+    const is = after === null ? null : plain(after[field]);
+    if (JSON.stringify(was) !== JSON.stringify(is)) changes[field] = { before: was, after: is };
+  }
+  return changes;
+}
+
+/** Marks a secret as changed without recording any value of it. */
+export const REDACTED_CHANGE = { before: "[redacted]", after: "[redacted]" } as const;
