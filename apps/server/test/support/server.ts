@@ -4,6 +4,21 @@ import { loadEnv } from "../../src/env.js";
 import { startServer, type RunningServer } from "../../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
 
+/** Fixed secrets so tests can forge tokens; generous limits so only the rate-limit tests meet them. */
+export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-bytes-long";
+export const TEST_ADMIN = { username: "admin", email: "admin@test.local", password: "admin-password" };
+const TEST_ENV: Record<string, string> = {
+  NODE_ENV: "test",
+  HOST: "127.0.0.1",
+  PORT: "0",
+  JWT_SECRET: TEST_JWT_SECRET,
+  ADMIN_EMAIL: TEST_ADMIN.email,
+  ADMIN_PASSWORD: TEST_ADMIN.password,
+  RATE_LIMIT_REGISTER: "10000/1h",
+  RATE_LIMIT_REFRESH: "10000/1m",
+  RATE_LIMIT_REQUESTS: "100000/1m",
+};
+
 export interface TestServer {
   url: string;
   running: RunningServer;
@@ -21,7 +36,7 @@ export interface TestServer {
  * or over `env.DATABASE_URL` when the test names one.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadEnv({ NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", ...env });
+  const config = loadEnv({ ...TEST_ENV, ...env });
   const database: TestDatabase | undefined = env.DATABASE_URL ? undefined : await openTestDatabase();
   const running = await startServer(config, { database: database?.handle, log: () => {} });
   const url = running.url;
