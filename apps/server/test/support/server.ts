@@ -33,12 +33,13 @@ export interface TestServer {
 
 /**
  * Starts the real server on an ephemeral port over a private copy of the migrated database,
- * or over `env.DATABASE_URL` when the test names one.
+ * or over `env.DATABASE_URL` when the test names one, or over another test server's database (two instances).
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { shareDatabaseWith?: TestServer } = {}): Promise<TestServer> {
   const config = loadEnv({ ...TEST_ENV, ...env });
-  const database: TestDatabase | undefined = env.DATABASE_URL ? undefined : await openTestDatabase();
-  const running = await startServer(config, { database: database?.handle, log: () => {} });
+  const shared = options.shareDatabaseWith?.running.database;
+  const database: TestDatabase | undefined = env.DATABASE_URL || shared ? undefined : await openTestDatabase();
+  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {} });
   const url = running.url;
   return {
     url,

@@ -14,5 +14,5 @@ export async function trpcError(call: Promise<unknown>): Promise<TrpcErrorData> 
     (caught: unknown) => caught,
   );
   expect(error, "the call should have failed").toBeInstanceOf(TRPCClientError);
-  return (error as TRPCClientError<never>).data as TrpcErrorData;
+  return (error as TRPCClientError<never>).data as unknown as TrpcErrorData;
 }

@@ -1,0 +1,69 @@
+import { DEMO_ACCOUNT } from "@cadence/api";
+import { describe, expect, it } from "vitest";
+import { loadEnv } from "../src/env.js";
+import { json } from "./support/auth.js";
+import { startTestServer, TEST_ADMIN } from "./support/server.js";
+
+const loginStatus = async (server: Awaited<ReturnType<typeof startTestServer>>, username: string, password: string) =>
+  (await server.rest("/auth/login", json("POST", { username, password }))).status;
+
+describe("bootstrap and demo data", () => {
+  it("creates the ADMIN_EMAIL admin once, and seeds the demo account when asked", async () => {
+    const server = await startTestServer({ SEED_DEMO: "true", ADMIN_USERNAME: "root" });
+    try {
+      expect(await loginStatus(server, "root", TEST_ADMIN.password)).toBe(200);
+      expect(await loginStatus(server, DEMO_ACCOUNT.username, DEMO_ACCOUNT.password)).toBe(200);
+      const again = await startTestServer({ SEED_DEMO: "true", ADMIN_USERNAME: "root" }, { shareDatabaseWith: server });
+      await new Promise((resolve) => again.running.server.close(resolve));
+      const page = await server.trpc((await server.trpc().auth.login.mutate({ username: "root", password: TEST_ADMIN.password })).accessToken).users.list.query({});
+      expect(page.items.filter((user) => user.email === TEST_ADMIN.email)).toHaveLength(1);
+      expect(page.items.filter((user) => user.username === DEMO_ACCOUNT.username)).toHaveLength(1);
+      expect(page.items.find((user) => user.username === "root")?.role).toBe("admin");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("seeds no demo data unless asked (tests, real PostgreSQL, production)", async () => {
+    const server = await startTestServer();
+    try {
+      expect(await loginStatus(server, DEMO_ACCOUNT.username, DEMO_ACCOUNT.password)).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("identity configuration", () => {
+  const secret = "s".repeat(32);
+
+  it("refuses to start in production without a JWT secret", () => {
+    expect(() => loadEnv({ NODE_ENV: "production" })).toThrow(/JWT_SECRET: is required in production/);
+    expect(loadEnv({ NODE_ENV: "production", JWT_SECRET: secret }).NODE_ENV).toBe("production");
+  });
+
+  it("refuses a JWT secret shorter than 32 bytes, in every environment", () => {
+    expect(() => loadEnv({ JWT_SECRET: "short" })).toThrow(/JWT_SECRET: must be at least 32 bytes/);
+  });
+
+  it("parses a key set for rotation, oldest first, and refuses weak or duplicate keys", () => {
+    expect(loadEnv({ JWT_KEYS: `a:${secret},b:${secret}` }).JWT_KEYS?.map((key) => key.kid)).toEqual(["a", "b"]);
+    expect(() => loadEnv({ JWT_KEYS: "a:short" })).toThrow(/JWT_KEYS: the secret of key "a" must be at least 32 bytes/);
+    expect(() => loadEnv({ JWT_KEYS: `a:${secret},a:${secret}` })).toThrow(/JWT_KEYS: kids must be unique/);
+    expect(() => loadEnv({ JWT_KEYS: `a:${secret}`, JWT_SECRET: secret })).toThrow(/JWT_KEYS: set JWT_SECRET or JWT_KEYS/);
+  });
+
+  it("parses token lifetimes and rate limits, and names a bad one", () => {
+    const env = loadEnv({ ACCESS_TOKEN_TTL: "5m", REFRESH_TOKEN_TTL: "30d", RATE_LIMIT_LOGIN: "10/30s" });
+    expect(env).toMatchObject({ ACCESS_TOKEN_TTL: 300, REFRESH_TOKEN_TTL: 2_592_000, RATE_LIMIT_LOGIN: { points: 10, durationSeconds: 30 } });
+    expect(loadEnv({}).REFRESH_TOKEN_TTL).toBe(7 * 86_400);
+    expect(() => loadEnv({ ACCESS_TOKEN_TTL: "soon" })).toThrow(/ACCESS_TOKEN_TTL: /);
+    expect(() => loadEnv({ RATE_LIMIT_REQUESTS: "lots" })).toThrow(/RATE_LIMIT_REQUESTS: /);
+    expect(() => loadEnv({ RATE_LIMIT_STORE: "redis" })).toThrow(/RATE_LIMIT_STORE: /);
+  });
+
+  it("requires ADMIN_EMAIL and ADMIN_PASSWORD together and never seeds demo data in production", () => {
+    expect(() => loadEnv({ ADMIN_EMAIL: "a@example.com" })).toThrow(/ADMIN_PASSWORD: /);
+    expect(() => loadEnv({ NODE_ENV: "production", JWT_SECRET: secret, SEED_DEMO: "true" })).toThrow(/SEED_DEMO: /);
+  });
+});
