@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ApiDeps } from "@cadence/api";
 import { createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs.js";
+import { describeError } from "./error-log.js";
 import { sendError } from "./json-response.js";
 import { requestInfoOf } from "./request-info.js";
 import { createRestHandler, REST_PREFIX } from "./rest.js";
@@ -34,7 +35,7 @@ function under(path: string, prefix: string): boolean {
 export function createApp(options: AppOptions): Server {
   const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
   const onServerError = (error: unknown, path: string | undefined) =>
-    log({ level: "error", msg: "unhandled error", path, error: error instanceof Error ? error.stack : String(error) });
+    log({ level: "error", msg: "unhandled error", path, ...describeError(error) });
 
   const hops = options.trustProxyHops ?? 0;
   const trpc = createTrpcHandler(options.deps, hops, onServerError);

@@ -21,6 +21,8 @@ export interface StartOptions {
   /** Use this database instead of opening the one `env` describes (tests hand in a prepared copy). */
   database?: DatabaseHandle | undefined;
   log?: (message: string) => void;
+  /** Structured error lines; stderr as JSON by default. */
+  logError?: (line: Record<string, unknown>) => void;
 }
 
 /** Demo data is for the embedded database in development unless SEED_DEMO says otherwise; never in production. */
@@ -48,7 +50,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     auth: authConfigFrom(env, (message) => log(`warning: ${message}`)),
     rateLimits: rateLimitConfigFrom(env),
   });
-  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, version, trustProxyHops: env.TRUST_PROXY });
+  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, version, trustProxyHops: env.TRUST_PROXY, log: options.logError });
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;

@@ -73,6 +73,20 @@ describe("readiness when the database goes away", () => {
     expect(await live.json()).toEqual({ status: "ok" });
   });
 
+  it("answers other requests with a 500 that says nothing about internals", async () => {
+    const res = await server.rest("/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "someone", password: "password-123" }),
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
+    const viaTrpc = await fetch(`${server.url}/trpc/users.me`, { headers: { authorization: "Bearer a.b.c" } });
+    const body = (await viaTrpc.json()) as { error: { message: string; data: Record<string, unknown> } };
+    expect(body.error.message).toMatch(/Internal server error|Invalid or expired access token/);
+    expect(JSON.stringify(body)).not.toMatch(/stack|select|ECONN|postgres/i);
+  });
+
   it("reports the same over tRPC without failing the call", async () => {
     const result = await server.trpc().health.ready.query();
     expect(result.status).toBe("unavailable");

@@ -39,7 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const config = loadEnv({ ...TEST_ENV, ...env });
   const shared = options.shareDatabaseWith?.running.database;
   const database: TestDatabase | undefined = env.DATABASE_URL || shared ? undefined : await openTestDatabase();
-  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {} });
+  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {}, logError: () => {} });
   const url = running.url;
   return {
     url,
