@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 data=$(mktemp -d "${TMPDIR:-/tmp}/cadence-smoke.XXXXXX")
 log="$data/server.log"
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-PORT=$port HOST=127.0.0.1 DATA_DIR="$data/db" NODE_ENV=production node apps/server/dist/main.js >"$log" 2>&1 &
+JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))') \
+  PORT=$port HOST=127.0.0.1 DATA_DIR="$data/db" NODE_ENV=production node apps/server/dist/main.js >"$log" 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 

@@ -28,6 +28,10 @@ export function requestInfoOf(req: IncomingMessage, res: ServerResponse, trusted
       requestId: requestIdFor(req),
       ip: clientIp(req, trustedHops),
       authorization,
+      header: (name) => {
+        const value = req.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
       setHeader: (name, value) => {
         if (!res.headersSent) res.setHeader(name, value);
       },

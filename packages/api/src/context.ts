@@ -34,6 +34,8 @@ export interface RequestInfo {
   /** The client's address (the socket's, or the proxy-reported one when the proxy is trusted). */
   ip: string;
   authorization: string | undefined;
+  /** Reads a request header (lower-case name), e.g. If-Match. */
+  header(name: string): string | undefined;
   /** Sets a response header (rate-limit headers, Retry-After). */
   setHeader(name: string, value: string): void;
 }
@@ -41,6 +43,7 @@ export interface RequestInfo {
 export interface Context extends ApiDeps {
   requestId: string;
   ip: string;
+  header(name: string): string | undefined;
   setHeader(name: string, value: string): void;
   /** The caller, resolved from the Authorization header on first use and then remembered for the request. */
   getIdentity(): Promise<IdentityResult>;
@@ -53,6 +56,7 @@ export function createContext(deps: ApiDeps, request: RequestInfo): Context {
     ...deps,
     requestId: request.requestId,
     ip: request.ip,
+    header: request.header,
     setHeader: request.setHeader,
     getIdentity: () => (identity ??= resolveIdentity(deps.db, deps.auth, request.authorization)),
   };

@@ -1,4 +1,4 @@
-import type { TRPCError } from "@trpc/server";
+import { TRPCError as TRPCErrorClass, type TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 
@@ -33,4 +33,13 @@ export function toPublicError(error: TRPCError): PublicError {
   if (issues) return { code: error.code, message: "Input validation failed", issues };
   if (error.code === "INTERNAL_SERVER_ERROR") return { code: error.code, message: GENERIC_SERVER_ERROR };
   return { code: error.code, message: error.message };
+}
+
+/** A 400 about one input field, reported in `issues` like any validation failure. */
+export function invalidField(path: string, message: string): TRPCError {
+  return new TRPCErrorClass({
+    code: "BAD_REQUEST",
+    message,
+    cause: new ZodError([{ code: "custom", path: [path], message, input: undefined }]),
+  });
 }

@@ -1,7 +1,10 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { apiKeysRouter } from "./routers/api-keys.js";
+import { auditRouter } from "./routers/audit.js";
 import { authRouter } from "./routers/auth.js";
 import { healthRouter } from "./routers/health.js";
+import { projectsRouter } from "./routers/projects.js";
+import { tasksRouter } from "./routers/tasks.js";
 import { usersRouter } from "./routers/users.js";
 import { router } from "./trpc.js";
 
@@ -10,6 +13,9 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   apiKeys: apiKeysRouter,
+  projects: projectsRouter,
+  tasks: tasksRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { iso, toPage } from "../schemas/common.js";
 import type { User } from "../schemas/users.js";
 import { actorOf, changesOf, recordAudit, REDACTED_CHANGE, type Actor } from "./audit.js";
 import { isUniqueViolation } from "./db-errors.js";
+import { likePattern } from "./like.js";
 import { revokeUserSessions } from "./sessions.js";
 import type { Identity } from "../auth/identity.js";
 
@@ -96,7 +97,7 @@ export async function changePassword(ctx: Context, identity: Identity, input: { 
 }
 
 export async function listUsers(db: Database, input: { page: number; perPage: number; q?: string | undefined }) {
-  const pattern = input.q === undefined ? undefined : `%${input.q.replace(/[\\%_]/g, "\\$&")}%`;
+  const pattern = input.q === undefined ? undefined : likePattern(input.q);
   const where = pattern ? or(ilike(users.email, pattern), ilike(users.username, pattern), ilike(users.name, pattern)) : undefined;
   const [rows, [total]] = await Promise.all([
     db

@@ -1,5 +1,7 @@
 export * from "./api-keys.js";
 export * from "./audit-events.js";
+export * from "./projects.js";
 export * from "./rate-limits.js";
 export * from "./sessions.js";
+export * from "./tasks.js";
 export * from "./users.js";

@@ -1,0 +1,58 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { Project, ProjectCreateInput, ProjectIdInput, ProjectListInput, ProjectPage, ProjectUpdateInput } from "../schemas/projects.js";
+import { createProject, deleteProject, getProject, listProjects, updateProject } from "../services/projects.js";
+import { scopedProcedure } from "../trpc.js";
+import { membersRouter } from "./members.js";
+
+const tags = ["projects"];
+const read = scopedProcedure("projects:read");
+const write = scopedProcedure("projects:write");
+
+export const projectsRouter = {
+  create: write
+    .meta({
+      openapi: { method: "POST", path: "/projects", tags, summary: "Create a project; you become its owner", errorResponses: [400, 401, 403, 415, 429] },
+      successStatus: 201,
+    })
+    .input(ProjectCreateInput)
+    .output(Project)
+    .mutation(({ ctx, input }) => createProject(ctx, ctx.identity, input)),
+
+  list: read
+    .meta({ openapi: { method: "GET", path: "/projects", tags, summary: "Projects you belong to (admins: all)", errorResponses: [400, 401, 403, 429] } })
+    .input(ProjectListInput)
+    .output(ProjectPage)
+    .query(({ ctx, input }) => listProjects(ctx, ctx.identity, input)),
+
+  get: read
+    .meta({ openapi: { method: "GET", path: "/projects/{id}", tags, summary: "Get a project", errorResponses: [400, 401, 403, 404, 429] } })
+    .input(ProjectIdInput)
+    .output(Project)
+    .query(({ ctx, input }) => getProject(ctx, ctx.identity, input.id)),
+
+  update: write
+    .meta({
+      openapi: { method: "PATCH", path: "/projects/{id}", tags, summary: "Rename or describe a project (owners and admins)", errorResponses: [400, 401, 403, 404, 415, 429] },
+    })
+    .input(ProjectUpdateInput)
+    .output(Project)
+    .mutation(({ ctx, input }) => updateProject(ctx, ctx.identity, input)),
+
+  delete: write
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/projects/{id}",
+        tags,
+        summary: "Delete a project with its tasks and memberships (owners and admins)",
+        errorResponses: [400, 401, 403, 404, 429],
+      },
+      successStatus: 204,
+    })
+    .input(ProjectIdInput)
+    .output(z.void())
+    .mutation(({ ctx, input }) => deleteProject(ctx, ctx.identity, input.id)),
+
+  members: membersRouter,
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,43 @@
+import { and, eq } from "drizzle-orm";
+import { TRPCError } from "@trpc/server";
+import { projectMembers, projects, type Executor } from "@cadence/db";
+import type { Identity } from "../auth/identity.js";
+
+export interface ProjectAccess {
+  projectId: string;
+  /** The caller's membership role, or null for an admin who is not a member. */
+  role: "owner" | "member" | null;
+  isAdmin: boolean;
+}
+
+export const projectNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "Project not found" });
+
+/**
+ * The caller's access to a project. A project the caller does not belong to answers 404 exactly like a missing
+ * one, so existence never leaks; admins see everything.
+ */
+export async function projectAccess(db: Executor, identity: Identity, projectId: string): Promise<ProjectAccess> {
+  const [row] = await db
+    .select({ id: projects.id, role: projectMembers.role })
+    .from(projects)
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, identity.userId)))
+    .where(eq(projects.id, projectId));
+  const isAdmin = identity.role === "admin";
+  if (!row || (row.role === null && !isAdmin)) throw projectNotFound();
+  return { projectId, role: row.role, isAdmin };
+}
+
+/** Owners and admins only: 403 for plain members (who already know the project exists). */
+export function requireOwner(access: ProjectAccess, action: string): void {
+  if (!access.isAdmin && access.role !== "owner") {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Only project owners and admins may ${action}` });
+  }
+}
+
+export async function isMember(db: Executor, projectId: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: projectMembers.userId })
+    .from(projectMembers)
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+  return row !== undefined;
+}

@@ -1,0 +1,159 @@
+import { and, eq, sql } from "drizzle-orm";
+import { TRPCError } from "@trpc/server";
+import { tasks, type Executor } from "@cadence/db";
+import type { Identity } from "../auth/identity.js";
+import type { Context } from "../context.js";
+import { invalidField } from "../errors.js";
+import { iso } from "../schemas/common.js";
+import type { Task } from "../schemas/tasks.js";
+import { isMember, projectAccess } from "./access.js";
+import { actorOf, changesOf, recordAudit } from "./audit.js";
+import { expectedVersionOf } from "./versions.js";
+
+export const taskColumns = {
+  id: tasks.id,
+  projectId: tasks.projectId,
+  title: tasks.title,
+  description: tasks.description,
+  status: tasks.status,
+  priority: tasks.priority,
+  dueDate: tasks.dueDate,
+  assigneeId: tasks.assigneeId,
+  tags: tasks.tags,
+  createdBy: tasks.createdBy,
+  createdAt: tasks.createdAt,
+  updatedAt: tasks.updatedAt,
+  version: tasks.version,
+};
+type TaskRow = { [K in keyof typeof taskColumns]: (typeof tasks.$inferSelect)[K] };
+
+/** The fields clients may write; everything else (id, projectId, createdBy, version, timestamps) is the server's. */
+export interface TaskFields {
+  title: string;
+  description: string | null;
+  status: "pending" | "in_progress" | "completed";
+  priority: "low" | "medium" | "high";
+  dueDate: string | null;
+  assigneeId: string | null;
+  tags: string[];
+}
+const WRITABLE = ["title", "description", "status", "priority", "dueDate", "assigneeId", "tags"] as const;
+
+export function toTask(row: TaskRow): Task {
+  return { ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+}
+
+const taskNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "Task not found" });
+
+async function assertAssignable(db: Executor, projectId: string, assigneeId: string | null | undefined): Promise<void> {
+  if (assigneeId === null || assigneeId === undefined) return;
+  if (!(await isMember(db, projectId, assigneeId))) {
+    throw invalidField("assigneeId", "The assignee must be a member of the project");
+  }
+}
+
+/** Loads a task the caller can see (404 otherwise, whether it is missing or in someone else's project). */
+async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<TaskRow> {
+  const query = db.select(taskColumns).from(tasks).where(eq(tasks.id, id));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw taskNotFound();
+  await projectAccess(db, identity, row.projectId).catch(() => {
+    throw taskNotFound();
+  });
+  return row;
+}
+
+export async function createTask(ctx: Context, identity: Identity, input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">): Promise<Task> {
+  return ctx.db.transaction(async (tx) => {
+    await projectAccess(tx, identity, input.projectId);
+    await assertAssignable(tx, input.projectId, input.assigneeId);
+    const [row] = await tx
+      .insert(tasks)
+      .values({
+        projectId: input.projectId,
+        title: input.title,
+        description: input.description ?? null,
+        status: input.status ?? "pending",
+        priority: input.priority ?? "medium",
+        dueDate: input.dueDate ?? null,
+        assigneeId: input.assigneeId ?? null,
+        tags: input.tags ?? [],
+        createdBy: identity.userId,
+      })
+      .returning(taskColumns);
+    if (!row) throw new Error("task insert returned nothing");
+    await recordAudit(tx, {
+      actor: actorOf(identity),
+      action: "task.create",
+      entityType: "task",
+      entityId: row.id,
+      projectId: row.projectId,
+      requestId: ctx.requestId,
+      changes: changesOf(null, row, WRITABLE),
+    });
+    return toTask(row);
+  });
+}
+
+export async function getTask(ctx: Context, identity: Identity, id: string): Promise<Task> {
+  return toTask(await visibleTask(ctx.db, identity, id));
+}
+
+/**
+ * Writes a PUT or PATCH. With an expected version (body `expectedVersion` or REST `If-Match`), a task that has
+ * moved on answers 409 naming its current version, and nothing is written.
+ */
+export async function writeTask(
+  ctx: Context,
+  identity: Identity,
+  input: { id: string; expectedVersion?: number | undefined } & Partial<TaskFields>,
+  action: "task.update" | "task.replace",
+): Promise<Task> {
+  const expected = expectedVersionOf(input.expectedVersion, ctx.header("if-match"));
+  return ctx.db.transaction(async (tx) => {
+    const before = await visibleTask(tx, identity, input.id, true);
+    if (expected !== undefined && expected !== before.version) {
+      throw new TRPCError({ code: "CONFLICT", message: `Version mismatch: the task is at version ${before.version}` });
+    }
+    await assertAssignable(tx, before.projectId, input.assigneeId);
+    const patch: Partial<TaskFields> = {};
+    for (const field of WRITABLE) if (input[field] !== undefined) Object.assign(patch, { [field]: input[field] });
+    const [after] = await tx
+      .update(tasks)
+      .set({ ...patch, version: sql`${tasks.version} + 1`, updatedAt: sql`now()` })
+      .where(and(eq(tasks.id, input.id), eq(tasks.version, before.version)))
+      .returning(taskColumns);
+    if (!after) throw new TRPCError({ code: "CONFLICT", message: "The task changed while it was being written" });
+    await recordAudit(tx, {
+      actor: actorOf(identity),
+      action,
+      entityType: "task",
+      entityId: after.id,
+      projectId: after.projectId,
+      requestId: ctx.requestId,
+      changes: changesOf(before, after, WRITABLE),
+    });
+    return toTask(after);
+  });
+}
+
+/** Deletes a task: its creator, the project's owners and admins (other members get 403). */
+export async function deleteTask(ctx: Context, identity: Identity, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const before = await visibleTask(tx, identity, id, true);
+    const access = await projectAccess(tx, identity, before.projectId);
+    if (before.createdBy !== identity.userId && access.role !== "owner" && !access.isAdmin) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only the task's creator, project owners and admins may delete it" });
+    }
+    await tx.delete(tasks).where(eq(tasks.id, id));
+    await recordAudit(tx, {
+      actor: actorOf(identity),
+      action: "task.delete",
+      entityType: "task",
+      entityId: id,
+      projectId: before.projectId,
+      requestId: ctx.requestId,
+      changes: changesOf(before, null, WRITABLE),
+    });
+  });
+}

@@ -1,0 +1,18 @@
+import { TRPCError } from "@trpc/server";
+
+/** Reads an If-Match header carrying a version: `3`, `"3"` or `W/"3"`. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (!match?.[1]) throw new TRPCError({ code: "BAD_REQUEST", message: "If-Match must carry a task version, e.g. If-Match: 3" });
+  return Number.parseInt(match[1], 10);
+}
+
+/** The version a write expects, from the body or If-Match; both given and different is a client error. */
+export function expectedVersionOf(fromBody: number | undefined, ifMatch: string | undefined): number | undefined {
+  const fromHeader = parseIfMatch(ifMatch);
+  if (fromBody !== undefined && fromHeader !== undefined && fromBody !== fromHeader) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "expectedVersion and If-Match disagree" });
+  }
+  return fromBody ?? fromHeader;
+}
