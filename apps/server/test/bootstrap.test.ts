@@ -13,6 +13,11 @@ describe("bootstrap and demo data", () => {
     try {
       expect(await loginStatus(server, "root", TEST_ADMIN.password)).toBe(200);
       expect(await loginStatus(server, DEMO_ACCOUNT.username, DEMO_ACCOUNT.password)).toBe(200);
+      const demo = server.trpc((await server.trpc().auth.login.mutate({ username: DEMO_ACCOUNT.username, password: DEMO_ACCOUNT.password })).accessToken);
+      const [project] = (await demo.projects.list.query({})).items;
+      expect(project?.name).toBe("Demo project");
+      expect((await demo.tasks.list.query({ projectId: project?.id ?? "" })).total).toBe(4);
+      expect((await demo.tasks.listMine.query({})).total).toBe(2);
       const again = await startTestServer({ SEED_DEMO: "true", ADMIN_USERNAME: "root" }, { shareDatabaseWith: server });
       await new Promise((resolve) => again.running.server.close(resolve));
       const page = await server.trpc((await server.trpc().auth.login.mutate({ username: "root", password: TEST_ADMIN.password })).accessToken).users.list.query({});

@@ -172,7 +172,7 @@ describe("GET /api/v1/projects/{projectId}/tasks: paging", () => {
     const whole = await paged("perPage=25");
     expect(whole).toMatchObject({ total: 25, totalPages: 1 });
     expect(whole.items).toHaveLength(25);
-    expect((await paged("perPage=100&status=completed"))).toEqual({ items: [], page: 1, perPage: 100, total: 0, totalPages: 0 });
+    expect(await paged("perPage=100&status=completed")).toEqual({ items: [], page: 1, perPage: 100, total: 0, totalPages: 0 });
   });
 
   it.each(["createdAt", "updatedAt", "priority", "title", "dueDate"].flatMap((sort) => [`${sort}&order=asc`, `${sort}&order=desc`]))(
@@ -277,7 +277,7 @@ describe("GET /api/v1/tasks: tasks by assignee across projects", () => {
     expect(titles(await list(alice.tokens.accessToken, "/tasks"))).toEqual(["a3 alice's", "foxtrot plan", "bravo deploy"]);
   });
 
-  it.each(["assigneeId=someone", "assigneeId=", "page=0", "perPage=101", "sort=bogus", "projectId=" + MISSING_ID, "unknownParam=1"])(
+  it.each(["assigneeId=someone", "assigneeId=", "page=0", "perPage=101", "sort=bogus", `projectId=${MISSING_ID}`, "unknownParam=1"])(
     "rejects %s with 400 BAD_REQUEST",
     async (query) => {
       const res = await server.rest(`/tasks?${query}`, bearer(dave.tokens.accessToken));
@@ -308,25 +308,5 @@ describe("tRPC tasks.list", () => {
       code: "BAD_REQUEST",
       httpStatus: 400,
     });
-  });
-});
-
-describe("PROBE", () => {
-  it("probes", async () => {
-    const t = alice.tokens.accessToken;
-    const out: string[] = [];
-    for (const q of ["page=100000000000", "page=9007199254740991", "perPage=1e1", "page=0x2", "page=%201", "status=pending&status=completed", "dueBefore=0000-01-01", "dueAfter=9999-12-31", "q=%00", "tag=a%00b", "q=%5C", "q=_", "status=", "q=", "sort=", "tag="]) {
-      const res = await server.rest(`/projects/${catalogId}/tasks?${q}`, bearer(t));
-      out.push(`${q} -> ${res.status} ${(await res.text()).slice(0, 150)}`);
-    }
-    for (const body of [{ title: "x", dueDate: "0000-01-01" }, { title: "a\u0000b" }, { title: "x", tags: ["a\u0000"] }]) {
-      const res = await server.rest(`/projects/${catalogId}/tasks`, json("POST", body, t));
-      out.push(`POST ${JSON.stringify(body)} -> ${res.status} ${(await res.text()).slice(0, 150)}`);
-    }
-    const p = await createProject(t);
-    for (const title of ["banana", "Apple", "apple", "Banana", "_under", "Zed", "éclair"]) await createTask(t, p, { title });
-    out.push("title asc: " + titles(await list(t, `/projects/${p}/tasks?sort=title&order=asc`)).join(","));
-    console.log(out.join("\n"));
-    expect(out.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { users, type Database } from "@cadence/db";
 import { createUser } from "./auth.js";
+import { createProject } from "./projects.js";
+import { createTask } from "./tasks.js";
 
 export interface AdminBootstrap {
   email: string;
@@ -23,9 +25,23 @@ export async function ensureAdmin(db: Database, admin: AdminBootstrap): Promise<
   return true;
 }
 
-/** Seeds the demo account once; later starts find it and leave it alone. */
+function isoDateIn(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Seeds the demo account with a project and a few tasks, once; later starts find it and leave it alone. */
 export async function seedDemo(db: Database): Promise<boolean> {
   if (await emailExists(db, DEMO_ACCOUNT.email)) return false;
-  await createUser({ db, requestId: "seed" }, { ...DEMO_ACCOUNT, role: "user" });
+  const ctx = { db, requestId: "seed" };
+  const user = await createUser(ctx, { ...DEMO_ACCOUNT, role: "user" });
+  const identity = { kind: "user" as const, userId: user.id, role: user.role, sessionId: "seed" };
+  const project = await createProject(ctx, identity, { name: "Demo project", description: "Seeded by `pnpm start` to explore the API." });
+  const tasks = [
+    { title: "Read the API reference at /docs", priority: "high" as const, tags: ["onboarding"], assigneeId: user.id },
+    { title: "Create an API key", status: "in_progress" as const, tags: ["onboarding", "auth"], dueDate: isoDateIn(3) },
+    { title: "Call the API over tRPC", priority: "low" as const, tags: ["trpc"], dueDate: isoDateIn(7) },
+    { title: "Ship the first release", status: "completed" as const, tags: ["release"], assigneeId: user.id },
+  ];
+  for (const task of tasks) await createTask(ctx, identity, { projectId: project.id, ...task });
   return true;
 }

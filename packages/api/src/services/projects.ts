@@ -31,7 +31,7 @@ async function loadProject(db: Executor, id: string): Promise<ProjectRow> {
 }
 
 /** Creates a project; the creator becomes its first owner. */
-export async function createProject(ctx: Context, identity: Identity, input: { name: string; description?: string | null | undefined }): Promise<Project> {
+export async function createProject(ctx: Pick<Context, "db" | "requestId">, identity: Identity, input: { name: string; description?: string | null | undefined }): Promise<Project> {
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(projects)

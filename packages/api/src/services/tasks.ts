@@ -63,7 +63,7 @@ async function visibleTask(db: Executor, identity: Identity, id: string, lock = 
   return row;
 }
 
-export async function createTask(ctx: Context, identity: Identity, input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">): Promise<Task> {
+export async function createTask(ctx: Pick<Context, "db" | "requestId">, identity: Identity, input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">): Promise<Task> {
   return ctx.db.transaction(async (tx) => {
     await projectAccess(tx, identity, input.projectId);
     await assertAssignable(tx, input.projectId, input.assigneeId);
