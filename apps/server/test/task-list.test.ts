@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAdmin } from "./support/admin.js";
-import { bearer, createApiKey, json, signUp, uniqueName, type TokenPair, type UserJson } from "./support/auth.js";
+import { bearer, createApiKey, json, signUp, type TokenPair, type UserJson } from "./support/auth.js";
+import { addMember, createProject, createTask, type TaskJson } from "./support/domain.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { trpcError } from "./support/trpc-error.js";
 
-interface TaskJson {
-  id: string;
-  projectId: string;
-  title: string;
-  priority: "low" | "medium" | "high";
-  dueDate: string | null;
-  assigneeId: string | null;
-  tags: string[];
-}
 interface TaskPageJson {
   items: TaskJson[];
   page: number;
@@ -32,23 +24,6 @@ let carol: Account;
 let catalogId: string;
 const byTitle: Record<string, TaskJson> = {};
 
-async function createProject(token: string): Promise<string> {
-  const res = await server.rest("/projects", json("POST", { name: uniqueName("project") }, token));
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
-async function addMember(token: string, projectId: string, userId: string): Promise<void> {
-  const res = await server.rest(`/projects/${projectId}/members`, json("POST", { userId, role: "member" }, token));
-  expect(res.status).toBe(201);
-}
-
-async function createTask(token: string, projectId: string, body: Record<string, unknown>): Promise<TaskJson> {
-  const res = await server.rest(`/projects/${projectId}/tasks`, json("POST", body, token));
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as TaskJson;
-}
-
 async function list(token: string, path: string): Promise<TaskPageJson> {
   const res = await server.rest(path, bearer(token));
   expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
@@ -62,8 +37,8 @@ beforeAll(async () => {
   server = await startTestServer();
   admin = await loginAdmin(server);
   [alice, bob, carol] = [await signUp(server), await signUp(server), await signUp(server)];
-  catalogId = await createProject(alice.tokens.accessToken);
-  await addMember(alice.tokens.accessToken, catalogId, bob.user.id);
+  catalogId = (await createProject(server, alice.tokens.accessToken)).id;
+  await addMember(server, alice.tokens.accessToken, catalogId, bob.user.id);
   // Created one after another, so createdAt ascends alpha..foxtrot.
   const specs = [
     { title: "alpha report", description: "Quarterly NUMBERS", priority: "low", dueDate: "2025-01-10", assigneeId: bob.user.id, tags: [" Docs", "docs ", "urgent"] },
@@ -73,7 +48,7 @@ beforeAll(async () => {
     { title: "echo cleanup", status: "in_progress", priority: "low", tags: ["ops", "docs"] },
     { title: "foxtrot plan", priority: "medium", dueDate: "2025-01-20", assigneeId: alice.user.id },
   ];
-  for (const spec of specs) byTitle[spec.title] = await createTask(alice.tokens.accessToken, catalogId, spec);
+  for (const spec of specs) byTitle[spec.title] = await createTask(server, alice.tokens.accessToken, catalogId, spec);
   // Touch charlie, then alpha: updatedAt ascends bravo, delta, echo, foxtrot, charlie, alpha.
   for (const title of ["charlie review", "alpha report"]) {
     const res = await server.rest(`/tasks/${byTitle[title]?.id}`, json("PATCH", { tags: byTitle[title]?.tags }, alice.tokens.accessToken));
@@ -153,12 +128,12 @@ describe("GET /api/v1/projects/{projectId}/tasks: paging", () => {
   let pagedId: string;
   const ids: string[] = [];
   beforeAll(async () => {
-    pagedId = await createProject(alice.tokens.accessToken);
+    pagedId = (await createProject(server, alice.tokens.accessToken)).id;
     const priorities = ["low", "medium", "high"];
     const dates = [null, "2025-05-01", "2025-06-01"];
     for (let i = 0; i < 25; i++) {
       const body = { title: `task ${i % 4}`, priority: priorities[i % 3], dueDate: dates[i % 3] };
-      ids.push((await createTask(alice.tokens.accessToken, pagedId, body)).id);
+      ids.push((await createTask(server, alice.tokens.accessToken, pagedId, body)).id);
     }
   });
   const paged = (query: string) => list(alice.tokens.accessToken, `/projects/${pagedId}/tasks?${query}`);
@@ -244,15 +219,15 @@ describe("GET /api/v1/tasks: tasks by assignee across projects", () => {
   let projectB: string;
   beforeAll(async () => {
     [dave, erin] = [await signUp(server), await signUp(server)];
-    projectA = await createProject(alice.tokens.accessToken);
-    projectB = await createProject(erin.tokens.accessToken);
-    await addMember(alice.tokens.accessToken, projectA, dave.user.id);
-    await addMember(erin.tokens.accessToken, projectB, dave.user.id);
-    await createTask(alice.tokens.accessToken, projectA, { title: "a1", assigneeId: dave.user.id, priority: "high" });
-    await createTask(alice.tokens.accessToken, projectA, { title: "a2 unassigned" });
-    await createTask(alice.tokens.accessToken, projectA, { title: "a3 alice's", assigneeId: alice.user.id });
-    await createTask(erin.tokens.accessToken, projectB, { title: "b1", assigneeId: dave.user.id, status: "completed" });
-    await createTask(erin.tokens.accessToken, projectB, { title: "b2", assigneeId: dave.user.id, priority: "low" });
+    projectA = (await createProject(server, alice.tokens.accessToken)).id;
+    projectB = (await createProject(server, erin.tokens.accessToken)).id;
+    await addMember(server, alice.tokens.accessToken, projectA, dave.user.id);
+    await addMember(server, erin.tokens.accessToken, projectB, dave.user.id);
+    await createTask(server, alice.tokens.accessToken, projectA, { title: "a1", assigneeId: dave.user.id, priority: "high" });
+    await createTask(server, alice.tokens.accessToken, projectA, { title: "a2 unassigned" });
+    await createTask(server, alice.tokens.accessToken, projectA, { title: "a3 alice's", assigneeId: alice.user.id });
+    await createTask(server, erin.tokens.accessToken, projectB, { title: "b1", assigneeId: dave.user.id, status: "completed" });
+    await createTask(server, erin.tokens.accessToken, projectB, { title: "b2", assigneeId: dave.user.id, priority: "low" });
   });
 
   it("answers the caller's tasks from every project they belong to, with assigneeId=me as the default", async () => {

@@ -65,6 +65,9 @@ describe("creating and reading tasks", () => {
     ["an unknown priority", { priority: "urgent" }],
     ["an impossible due date", { dueDate: "2026-02-30" }],
     ["a due date with a time", { dueDate: "2026-02-01T10:00:00Z" }],
+    ["a due date in year 0000", { dueDate: "0000-01-01" }],
+    ["a NUL character in the title", { title: "a\u0000b" }],
+    ["a NUL character in a tag", { tags: ["a\u0000"] }],
     ["eleven tags", { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }],
     ["a tag over 30 characters", { tags: ["x".repeat(31)] }],
     ["an empty tag", { tags: ["  "] }],
@@ -78,6 +81,15 @@ describe("creating and reading tasks", () => {
     expect(res.status).toBe(400);
     const list = (await (await server.rest(`/projects/${project.id}/tasks`, bearer(member.tokens.accessToken))).json()) as { total: number };
     expect(list.total).toBe(0);
+  });
+
+  it("answers 400, not 500, for filter values the database cannot take", async () => {
+    const { member, project } = await team();
+    for (const query of ["q=%00", "tag=a%00b", "dueBefore=0000-01-01"]) {
+      const res = await server.rest(`/projects/${project.id}/tasks?${query}`, bearer(member.tokens.accessToken));
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as { code: string }).code).toBe("BAD_REQUEST");
+    }
   });
 
   it("accepts ten tags that de-duplicate from more", async () => {

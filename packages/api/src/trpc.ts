@@ -4,6 +4,7 @@ import type { Context } from "./context.js";
 import { toPublicError } from "./errors.js";
 import type { Meta } from "./meta.js";
 import { enforce } from "./rate-limit/headers.js";
+import { isDataException } from "./services/db-errors.js";
 import type { Scope } from "./schemas/scopes.js";
 
 const t = initTRPC
@@ -32,14 +33,23 @@ export const createCallerFactory = t.createCallerFactory;
 /** No identity and no request limit: health and readiness only, so probes never get throttled. */
 export const probeProcedure = t.procedure;
 
+/** Values the database refuses (NUL bytes, out-of-range dates) are the client's error: 400, not 500. */
+const baseProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isDataException(result.error.cause)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "A value in the request cannot be stored (out of range or contains a NUL character)" });
+  }
+  return result;
+});
+
 /**
  * Anonymous auth endpoints (register, login, refresh, logout). They are exempt from the general request limit
  * because each enforces its own, stricter one.
  */
-export const anonymousProcedure = t.procedure;
+export const anonymousProcedure = baseProcedure;
 
 /** Anyone may call it; counts against the general limit, per identity when the caller has one, else per IP. */
-export const publicProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const publicProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const result = await ctx.getIdentity();
   const key = result.status === "ok" ? `user:${result.identity.userId}` : `ip:${ctx.ip}`;
   await enforce(ctx, ctx.limiters.requests, key);

@@ -5,6 +5,9 @@ export const Timestamp = z.iso.datetime();
 
 export const Id = z.uuid();
 
+/** A calendar date `YYYY-MM-DD` that PostgreSQL can store (year 0001 or later). */
+export const IsoDate = z.iso.date().refine((value) => value >= "0001-01-01", "year must be 0001 or later");
+
 export const PageInput = {
   page: z.number().int().min(1).default(1).describe("1-based page number"),
   perPage: z.number().int().min(1).max(100).default(20).describe("Items per page, 1-100"),

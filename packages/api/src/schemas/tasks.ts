@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { Id, PageInput, Timestamp, pageOf } from "./common.js";
+import { Id, IsoDate, PageInput, Timestamp, pageOf } from "./common.js";
 
 export const TaskStatus = z.enum(["pending", "in_progress", "completed"]).meta({ id: "TaskStatus" });
 export const TaskPriority = z.enum(["low", "medium", "high"]).meta({ id: "TaskPriority" });
 
 const Title = z.string().trim().min(1).max(150);
 const Description = z.string().max(5000).nullable();
-const DueDate = z.iso.date().nullable().describe("YYYY-MM-DD");
+const DueDate = IsoDate.nullable().describe("YYYY-MM-DD");
 const Tag = z.string().trim().min(1).max(30).toLowerCase();
 /** Up to 10 tags, trimmed, lowercased and de-duplicated. */
 const Tags = z
@@ -87,8 +87,8 @@ const filters = {
   priority: TaskPriority.optional(),
   tag: z.string().trim().min(1).max(30).toLowerCase().optional(),
   q: z.string().trim().min(1).max(200).optional().describe("Case-insensitive match on title or description"),
-  dueBefore: z.iso.date().optional().describe("Due strictly before this date"),
-  dueAfter: z.iso.date().optional().describe("Due strictly after this date"),
+  dueBefore: IsoDate.optional().describe("Due strictly before this date"),
+  dueAfter: IsoDate.optional().describe("Due strictly after this date"),
   sort: z.enum(TASK_SORTS).default("createdAt"),
   order: z.enum(["asc", "desc"]).default("desc"),
   ...PageInput,

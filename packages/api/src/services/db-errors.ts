@@ -8,3 +8,16 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   }
   return false;
 }
+
+/**
+ * PostgreSQL's class 22 "data exception" (a NUL byte in text, a date out of range, …): the client sent a value
+ * the database cannot store, which is a bad request, not a server fault.
+ */
+export function isDataException(error: unknown): boolean {
+  for (let current: unknown = error; typeof current === "object" && current !== null; ) {
+    const { code, cause } = current as Record<string, unknown>;
+    if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code)) return true;
+    current = cause;
+  }
+  return false;
+}
