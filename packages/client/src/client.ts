@@ -1,0 +1,101 @@
+import type { AppRouter } from "@cadence/api";
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCClient, type TRPCLink } from "@trpc/client";
+import { observable } from "@trpc/server/observable";
+
+/** The pair `auth.login` and `auth.refresh` answer with. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+}
+
+type Source = string | undefined | (() => string | undefined | Promise<string | undefined>);
+
+export interface CadenceClientOptions {
+  /** The server's origin (`http://localhost:3000`) or its tRPC endpoint (`…/trpc`). */
+  url: string;
+  /** The access token (or API key) to send; called before every request. */
+  getAccessToken?: () => string | undefined | Promise<string | undefined>;
+  /** The refresh token, or where to read it; enables one refresh-and-retry on an expired access token. */
+  refreshToken?: Source;
+  /** Told about every new pair the client obtains by refreshing, so the caller can store it. */
+  onTokens?: (tokens: TokenPair) => void | Promise<void>;
+  /** Custom fetch (tests, proxies). */
+  fetch?: typeof globalThis.fetch;
+}
+
+export type CadenceClient = TRPCClient<AppRouter>;
+
+function trpcUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return trimmed.endsWith("/trpc") ? trimmed : `${trimmed}/trpc`;
+}
+
+async function read(source: Source): Promise<string | undefined> {
+  return typeof source === "function" ? source() : source;
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
+}
+
+/**
+ * A typed tRPC client for in-house apps. On an UNAUTHORIZED answer it refreshes once through `auth.refresh`
+ * (one refresh shared by every call that failed together, since refresh tokens are single use), reports the
+ * new pair through `onTokens`, and retries the call.
+ */
+export function createCadenceClient(options: CadenceClientOptions): CadenceClient {
+  const url = trpcUrl(options.url);
+  let refreshed: TokenPair | undefined;
+  let inFlight: Promise<TokenPair | undefined> | undefined;
+
+  const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url, ...(options.fetch ? { fetch: options.fetch } : {}) })] });
+
+  async function refreshOnce(): Promise<TokenPair | undefined> {
+    const refreshToken = refreshed?.refreshToken ?? (await read(options.refreshToken));
+    if (!refreshToken) return undefined;
+    try {
+      const pair = await refresher.auth.refresh.mutate({ refreshToken });
+      refreshed = pair;
+      await options.onTokens?.(pair);
+      return pair;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const refreshLink: TRPCLink<AppRouter> = () => ({ op, next }) =>
+    observable((observer) => {
+      let retried = false;
+      let subscription: { unsubscribe(): void } | undefined;
+      const attempt = () => {
+        subscription = next(op).subscribe({
+          next: (value) => observer.next(value),
+          complete: () => observer.complete(),
+          error: (error) => {
+            if (retried || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
+            retried = true;
+            inFlight ??= refreshOnce().finally(() => (inFlight = undefined));
+            void inFlight.then((pair) => (pair ? attempt() : observer.error(error)));
+          },
+        });
+      };
+      attempt();
+      return () => subscription?.unsubscribe();
+    });
+
+  return createTRPCClient<AppRouter>({
+    links: [
+      refreshLink,
+      httpBatchLink({
+        url,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        headers: async () => {
+          const token = refreshed?.accessToken ?? (await options.getAccessToken?.());
+          return token ? { authorization: `Bearer ${token}` } : {};
+        },
+      }),
+    ],
+  });
+}
