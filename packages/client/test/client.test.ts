@@ -1,0 +1,90 @@
+import { createPostgresTemplate, dropPostgresDatabase } from "@cadence/db/testing";
+import { loadEnv, startServer, type RunningServer } from "@cadence/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCadenceClient, TRPCClientError, type TokenPair } from "../src/index.js";
+
+const pgUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
+const dbName = `cadence_client_${process.pid}`;
+let server: RunningServer;
+
+beforeAll(async () => {
+  let databaseUrl = "memory://";
+  if (pgUrl) {
+    await createPostgresTemplate(pgUrl, dbName);
+    const url = new URL(pgUrl);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  }
+  server = await startServer(
+    loadEnv({ NODE_ENV: "test", PORT: "0", DATABASE_URL: databaseUrl, JWT_SECRET: "client-test-secret-with-32-bytes-min" }),
+    { log: () => {}, logError: () => {} },
+  );
+});
+afterAll(async () => {
+  await server?.stop();
+  if (pgUrl) await dropPostgresDatabase(pgUrl, dbName);
+});
+
+async function account(): Promise<TokenPair> {
+  const anonymous = createCadenceClient({ url: server.url });
+  const username = `client_${Math.random().toString(36).slice(2, 10)}`;
+  await anonymous.auth.register.mutate({ email: `${username}@example.com`, username, password: "password-123" });
+  return anonymous.auth.login.mutate({ username, password: "password-123" });
+}
+
+/** Counts calls to auth.refresh as they go over the wire. */
+function countingFetch() {
+  const calls = { refresh: 0 };
+  const fetchImpl: typeof fetch = (input, init) => {
+    if (String(input).includes("auth.refresh")) calls.refresh++;
+    return fetch(input, init);
+  };
+  return { calls, fetchImpl };
+}
+
+describe("createCadenceClient", () => {
+  it("calls procedures with the access token, against the origin or the /trpc URL", async () => {
+    const tokens = await account();
+    for (const url of [server.url, `${server.url}/trpc`, `${server.url}/trpc/`]) {
+      const client = createCadenceClient({ url, getAccessToken: () => tokens.accessToken });
+      expect((await client.users.me.query()).role).toBe("user");
+    }
+  });
+
+  it("refreshes once on an expired token, reports the new pair and retries the call", async () => {
+    const tokens = await account();
+    const reported: TokenPair[] = [];
+    const { calls, fetchImpl } = countingFetch();
+    const client = createCadenceClient({
+      url: server.url,
+      getAccessToken: () => "expired.access.token",
+      refreshToken: tokens.refreshToken,
+      onTokens: (pair) => void reported.push(pair),
+      fetch: fetchImpl,
+    });
+    const [me, projects] = await Promise.all([client.users.me.query(), client.projects.list.query({})]);
+    expect(me.username).toMatch(/^client_/);
+    expect(projects.total).toBe(0);
+    expect(calls.refresh).toBe(1);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.refreshToken).not.toBe(tokens.refreshToken);
+    expect((await client.users.me.query()).id).toBe(me.id);
+    expect(calls.refresh).toBe(1);
+  });
+
+  it("passes the UNAUTHORIZED error on when there is no refresh token or the refresh fails", async () => {
+    const bare = createCadenceClient({ url: server.url, getAccessToken: () => "expired.access.token" });
+    await expect(bare.users.me.query()).rejects.toBeInstanceOf(TRPCClientError);
+    const { calls, fetchImpl } = countingFetch();
+    const stale = createCadenceClient({ url: server.url, getAccessToken: () => "expired", refreshToken: "not-a-real-refresh-token", fetch: fetchImpl });
+    await expect(stale.users.me.query()).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    expect(calls.refresh).toBe(1);
+  });
+
+  it("does not try to refresh around auth procedures themselves", async () => {
+    const { calls, fetchImpl } = countingFetch();
+    const client = createCadenceClient({ url: server.url, refreshToken: "whatever", fetch: fetchImpl });
+    await expect(client.auth.login.mutate({ username: "nobody", password: "password-123" })).rejects.toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    expect(calls.refresh).toBe(0);
+  });
+});
