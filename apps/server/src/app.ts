@@ -14,7 +14,6 @@ export interface AppOptions {
   trustProxyHops?: number;
   /** Absolute origin for the OpenAPI `servers` entry; relative `/api/v1` when unset. */
   publicUrl?: string | undefined;
-  version: string;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -41,7 +40,7 @@ export function createApp(options: AppOptions): Server {
   const trpc = createTrpcHandler(options.deps, hops, onServerError);
   const rest = createRestHandler(options.deps, hops, onServerError);
   const openApiJson = JSON.stringify(
-    createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}`, version: options.version }),
+    createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
   );
 
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>

@@ -6,7 +6,6 @@ import { createApp } from "./app.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
 import type { Env } from "./env.js";
 import { drain, listen } from "./lifecycle.js";
-import { version } from "./version.js";
 
 export interface RunningServer {
   server: Server;
@@ -50,7 +49,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     auth: authConfigFrom(env, (message) => log(`warning: ${message}`)),
     rateLimits: rateLimitConfigFrom(env),
   });
-  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, version, trustProxyHops: env.TRUST_PROXY, log: options.logError });
+  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: options.logError });
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;

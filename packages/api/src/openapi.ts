@@ -21,6 +21,8 @@ function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
     const operation = pathItem?.[route.method.toLowerCase()];
     const ok = operation?.responses?.["200"] as Record<string, unknown> | undefined;
     if (!operation?.responses || !ok) continue;
+    // Say explicitly that public operations need no credentials, instead of leaving security unstated.
+    if (route.protect === false) operation.security = [];
     for (const status of meta.alsoReturns ?? []) operation.responses[String(status)] = { ...ok, description: `Status ${status}` };
     if (meta.successStatus === 201) {
       delete operation.responses["200"];
@@ -33,10 +35,42 @@ function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** The version of the REST contract (the `v1` in `/api/v1`), reported in the document. */
+export const API_VERSION = "1.0.0";
+
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  health: "Liveness and readiness probes",
+  auth: "Accounts and sessions: register, log in, refresh, log out",
+  users: "Profiles; user management for admins",
+  "api-keys": "Scoped API keys for external and service callers",
+  projects: "Projects",
+  members: "Project membership and roles",
+  tasks: "Tasks: filter, sort, page; optimistic concurrency",
+  audit: "The audit trail of every change",
+};
+
+/** Error bodies carry `issues: [{path, message}]` (our error formatter), not the bridge's `[{message}]`. */
+function describePublicErrors(document: OpenAPIObject): OpenAPIObject {
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    const issues = (schema as { properties?: Record<string, Record<string, unknown>> }).properties?.issues;
+    if (!name.startsWith("error.") || !issues) continue;
+    issues.description = "Present on validation failures: one entry per invalid field";
+    issues.items = {
+      type: "object",
+      properties: {
+        path: { type: "string", description: 'Dotted path of the field, e.g. "tags.0"; empty for the whole input' },
+        message: { type: "string" },
+      },
+      required: ["path", "message"],
+      additionalProperties: false,
+    };
+  }
+  return document;
+}
+
 export interface OpenApiOptions {
   /** Where the REST surface is mounted, as clients should call it. */
   baseUrl: string;
-  version: string;
 }
 
 /** The OpenAPI 3.1 document of every procedure with an `openapi` route. */
@@ -44,11 +78,12 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   const document = generateOpenApiDocument(appRouter, {
     title: "Cadence API",
     description: "Accounts, projects, tasks and their audit trail. The same procedures are served over tRPC at /trpc.",
-    version: options.version,
+    version: API_VERSION,
     baseUrl: options.baseUrl,
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An access token or an API key" } },
   });
-  return applySuccessStatuses(document);
+  document.tags = Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description }));
+  return describePublicErrors(applySuccessStatuses(document));
 }
 
 /** The REST status for a successful call, from the procedure's meta. */
