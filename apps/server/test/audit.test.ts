@@ -1,38 +1,16 @@
+import type { AppRouter } from "@cadence/api";
+import type { inferRouterOutputs } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAdmin } from "./support/admin.js";
 import { bearer, createApiKey, json, signUp, uniqueName, type TokenPair, type UserJson } from "./support/auth.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { trpcError } from "./support/trpc-error.js";
 
-interface AuditEventJson {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorKind: "user" | "api_key";
-  action: string;
-  entityType: string;
-  entityId: string;
-  projectId: string | null;
-  requestId: string;
-  changes: Record<string, { before: unknown; after: unknown }>;
-}
-interface AuditPage {
-  items: AuditEventJson[];
-  page: number;
-  perPage: number;
-  total: number;
-  totalPages: number;
-}
-interface ProjectJson {
-  id: string;
-  name: string;
-}
-interface TaskJson {
-  id: string;
-  projectId: string;
-  status: string;
-  version: number;
-}
+type Outputs = inferRouterOutputs<AppRouter>;
+type AuditPage = Outputs["audit"]["list"];
+type AuditEventJson = AuditPage["items"][number];
+type ProjectJson = Outputs["projects"]["create"];
+type TaskJson = Outputs["tasks"]["create"];
 type Filters = Record<string, string | number>;
 
 let server: TestServer;
@@ -46,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function auditRequest(filters: Filters, token: string): Promise<Response> {
-  const query = new URLSearchParams(Object.entries(filters).map(([key, value]) => [key, String(value)]));
+  const query = new URLSearchParams(Object.entries(filters).map(([key, value]): [string, string] => [key, String(value)]));
   return server.rest(`/audit-events?${query.toString()}`, bearer(token));
 }
 
@@ -93,21 +71,10 @@ async function unaudited(path: string, init: RequestInit, status: number): Promi
   expect(await trailSize()).toBe(before);
 }
 
-async function newProject(token: string, name = uniqueName("project")): Promise<ProjectJson> {
-  const res = await server.rest("/projects", json("POST", { name }, token));
-  expect(res.status).toBe(201);
-  return (await res.json()) as ProjectJson;
-}
-
-async function newTask(token: string, projectId: string): Promise<TaskJson> {
-  const res = await server.rest(`/projects/${projectId}/tasks`, json("POST", { title: "Write the report" }, token));
-  expect(res.status).toBe(201);
-  return (await res.json()) as TaskJson;
-}
-
-async function addMember(token: string, projectId: string, userId: string, role: "owner" | "member"): Promise<void> {
-  expect((await server.rest(`/projects/${projectId}/members`, json("POST", { userId, role }, token))).status).toBe(201);
-}
+const newProject = (token: string) => server.trpc(token).projects.create.mutate({ name: uniqueName("project") });
+const newTask = (token: string, projectId: string) => server.trpc(token).tasks.create.mutate({ projectId, title: "Write the report" });
+const addMember = (token: string, id: string, userId: string, role: "owner" | "member") =>
+  server.trpc(token).projects.members.add.mutate({ id, userId, role });
 
 describe("every successful mutation writes exactly one audit event", () => {
   it("user.register is the new user's own event and holds no password", async () => {
@@ -306,10 +273,9 @@ describe("filters, order and paging", () => {
     const signed = await signUp(server);
     user = signed.user;
     project = await newProject(signed.tokens.accessToken);
-    await server.rest(`/projects/${project.id}`, json("PATCH", { description: "Now described" }, signed.tokens.accessToken));
+    await server.trpc(signed.tokens.accessToken).projects.update.mutate({ id: project.id, description: "Now described" });
     await newTask(signed.tokens.accessToken, project.id);
     newestFirst = (await readTrail({ actorId: user.id })).items;
-    console.log("ATS", newestFirst.map((e) => e.at).join(" "));
   });
   const at = (index: number): string => newestFirst[index]?.at ?? "missing";
 
@@ -335,6 +301,8 @@ describe("filters, order and paging", () => {
     expect(await actions({ from: at(1), to: at(0) })).toEqual(["project.update"]);
     expect(await actions({ from: at(1) })).toEqual(["task.create", "project.update"]);
     expect(await actions({ to: at(2) })).toEqual(["user.register"]);
+    const sameInstantAtPlusOne = new Date(Date.parse(at(1)) + 3_600_000).toISOString().replace("Z", "+01:00");
+    expect(await actions({ from: sameInstantAtPlusOne })).toEqual(["task.create", "project.update"]);
     expect(await actions({ from: new Date(Date.now() + 3_600_000).toISOString() })).toEqual([]);
   });
 

@@ -23,6 +23,11 @@ function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
     if (!operation?.responses || !ok) continue;
     // Say explicitly that public operations need no credentials, instead of leaving security unstated.
     if (route.protect === false) operation.security = [];
+    // Any operation can fail on the server; say so with the same body as everywhere else.
+    operation.responses["500"] ??= {
+      description: "Internal server error",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/error.INTERNAL_SERVER_ERROR" } } },
+    };
     for (const status of meta.alsoReturns ?? []) operation.responses[String(status)] = { ...ok, description: `Status ${status}` };
     if (meta.successStatus === 201) {
       delete operation.responses["200"];

@@ -35,10 +35,21 @@ export async function listAuditEvents(ctx: Context, identity: Identity, input: A
   const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     ctx.db
-      .select()
+      .select({
+        id: auditEvents.id,
+        at: auditEvents.at,
+        actorId: auditEvents.actorId,
+        actorKind: auditEvents.actorKind,
+        action: auditEvents.action,
+        entityType: auditEvents.entityType,
+        entityId: auditEvents.entityId,
+        projectId: auditEvents.projectId,
+        requestId: auditEvents.requestId,
+        changes: auditEvents.changes,
+      })
       .from(auditEvents)
       .where(where)
-      .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+      .orderBy(desc(auditEvents.seq))
       .limit(input.perPage)
       .offset((input.page - 1) * input.perPage),
     ctx.db.select({ n: count() }).from(auditEvents).where(where),

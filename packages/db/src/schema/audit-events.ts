@@ -1,4 +1,4 @@
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./users.js";
 
 export const actorKind = pgEnum("actor_kind", ["user", "api_key"]);
@@ -14,6 +14,8 @@ export const auditEvents = pgTable(
   "audit_events",
   {
     id: uuid().primaryKey().defaultRandom(),
+    /** Commit-order position: "newest first" even when two events share a timestamp. */
+    seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
     actorId: uuid().references(() => users.id, { onDelete: "set null" }),
     actorKind: actorKind().notNull(),
@@ -25,10 +27,11 @@ export const auditEvents = pgTable(
     changes: jsonb().$type<AuditChanges>().notNull(),
   },
   (t) => [
-    index("audit_events_at_idx").on(t.at.desc(), t.id.desc()),
-    index("audit_events_actor_id_idx").on(t.actorId, t.at.desc()),
-    index("audit_events_entity_idx").on(t.entityType, t.entityId, t.at.desc()),
-    index("audit_events_action_idx").on(t.action, t.at.desc()),
-    index("audit_events_project_id_idx").on(t.projectId, t.at.desc()),
+    index("audit_events_seq_idx").on(t.seq.desc()),
+    index("audit_events_at_idx").on(t.at),
+    index("audit_events_actor_id_idx").on(t.actorId, t.seq.desc()),
+    index("audit_events_entity_idx").on(t.entityType, t.entityId, t.seq.desc()),
+    index("audit_events_action_idx").on(t.action, t.seq.desc()),
+    index("audit_events_project_id_idx").on(t.projectId, t.seq.desc()),
   ],
 );

@@ -810,6 +810,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "apiKeys-create": {
@@ -884,6 +893,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "apiKeys-revoke": {
@@ -947,6 +965,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1015,6 +1042,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "auth-login": {
@@ -1079,6 +1115,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "auth-logout": {
@@ -1137,6 +1182,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1199,6 +1253,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1264,6 +1327,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1355,6 +1427,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "projects-create": {
@@ -1427,6 +1508,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "projects-get": {
@@ -1494,6 +1584,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "projects-delete": {
@@ -1557,6 +1656,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1642,6 +1750,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "projects-members-list": {
@@ -1707,6 +1824,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1802,6 +1928,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "projects-members-remove": {
@@ -1875,6 +2010,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -1969,6 +2113,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "tasks-list": {
@@ -2046,6 +2199,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2137,6 +2299,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2245,6 +2416,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "tasks-get": {
@@ -2310,6 +2490,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2415,6 +2604,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "tasks-delete": {
@@ -2478,6 +2676,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2583,6 +2790,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "users-list": {
@@ -2641,6 +2857,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2708,6 +2933,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2802,6 +3036,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "users-me": {
@@ -2838,6 +3081,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
@@ -2921,6 +3173,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
                 };
             };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
         };
     };
     "users-changePassword": {
@@ -2989,6 +3250,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
         };
