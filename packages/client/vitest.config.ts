@@ -1,15 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { sharedConfig } from "../../vitest.shared.js";
 
-// Workspace packages export TypeScript sources under this condition; tests run the sources directly.
-const conditions = ["@cadence/source", "module", "node", "development|production"];
-
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ["@cadence/source"] } },
-  environments: { ssr: { resolve: { conditions } }, __vitest__: { resolve: { conditions } } },
-  test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default sharedConfig;

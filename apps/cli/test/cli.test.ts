@@ -3,35 +3,20 @@ import { mkdtempSync, rmSync, statSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPostgresTemplate, dropPostgresDatabase } from "@cadence/db/testing";
-import { loadEnv, startServer, type RunningServer } from "@cadence/server";
+import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const cliDir = fileURLToPath(new URL("..", import.meta.url));
-const pgUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
-const dbName = `cadence_cli_${process.pid}`;
-
-let server: RunningServer;
+let server: EphemeralServer;
 let home: string;
 
 beforeAll(async () => {
-  let databaseUrl = "memory://";
-  if (pgUrl) {
-    await createPostgresTemplate(pgUrl, dbName);
-    const url = new URL(pgUrl);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
-  }
-  server = await startServer(
-    loadEnv({ NODE_ENV: "test", PORT: "0", DATABASE_URL: databaseUrl, SEED_DEMO: "true", JWT_SECRET: "cli-test-secret-with-at-least-32-bytes" }),
-    { log: () => {}, logError: () => {} },
-  );
+  server = await startEphemeralServer({ SEED_DEMO: "true" });
   home = mkdtempSync(join(tmpdir(), "cadence-cli-"));
 });
 
 afterAll(async () => {
   await server?.stop();
-  if (pgUrl) await dropPostgresDatabase(pgUrl, dbName);
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -1,29 +1,12 @@
-import { createPostgresTemplate, dropPostgresDatabase } from "@cadence/db/testing";
-import { loadEnv, startServer, type RunningServer } from "@cadence/server";
+import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCadenceClient, TRPCClientError, type TokenPair } from "../src/index.js";
 
-const pgUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
-const dbName = `cadence_client_${process.pid}`;
-let server: RunningServer;
-
+let server: EphemeralServer;
 beforeAll(async () => {
-  let databaseUrl = "memory://";
-  if (pgUrl) {
-    await createPostgresTemplate(pgUrl, dbName);
-    const url = new URL(pgUrl);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
-  }
-  server = await startServer(
-    loadEnv({ NODE_ENV: "test", PORT: "0", DATABASE_URL: databaseUrl, JWT_SECRET: "client-test-secret-with-32-bytes-min" }),
-    { log: () => {}, logError: () => {} },
-  );
+  server = await startEphemeralServer();
 });
-afterAll(async () => {
-  await server?.stop();
-  if (pgUrl) await dropPostgresDatabase(pgUrl, dbName);
-});
+afterAll(() => server?.stop());
 
 async function account(): Promise<TokenPair> {
   const anonymous = createCadenceClient({ url: server.url });

@@ -1,0 +1,35 @@
+import { createPostgresTemplate, dropPostgresDatabase } from "@cadence/db/testing";
+import { loadEnv } from "./env.js";
+import { startServer } from "./start.js";
+
+export interface EphemeralServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real server on an ephemeral port for other packages' end-to-end tests (client, CLI): on a fresh migrated
+ * PostgreSQL database when `DATABASE_URL` names a server, else on in-memory PGlite. `stop` removes the database.
+ */
+export async function startEphemeralServer(env: Record<string, string> = {}): Promise<EphemeralServer> {
+  const adminUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
+  const name = `cadence_e2e_${process.pid}_${Date.now()}`;
+  let databaseUrl = "memory://";
+  if (adminUrl) {
+    await createPostgresTemplate(adminUrl, name);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const running = await startServer(
+    loadEnv({ NODE_ENV: "test", PORT: "0", DATABASE_URL: databaseUrl, JWT_SECRET: "ephemeral-test-secret-of-at-least-32-bytes", ...env }),
+    { log: () => {}, logError: () => {} },
+  );
+  return {
+    url: running.url,
+    stop: async () => {
+      await running.stop();
+      if (adminUrl) await dropPostgresDatabase(adminUrl, name);
+    },
+  };
+}
