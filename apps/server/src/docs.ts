@@ -48,7 +48,8 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
 const cache = new Map<string, Buffer>();
 
 async function assetBody(name: string): Promise<Buffer | undefined> {
-  const asset = assets[name];
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
   if (!asset) return undefined;
   const cached = cache.get(name);
   if (cached) return cached;

@@ -52,7 +52,7 @@ describe("GET /docs", () => {
   });
 
   it("does not serve files outside its asset list", async () => {
-    for (const path of ["/docs/package.json", "/docs/../package.json", "/docs/index.html"]) {
+    for (const path of ["/docs/package.json", "/docs/../package.json", "/docs/index.html", "/docs/constructor", "/docs/__proto__", "/docs/toString"]) {
       expect((await fetch(`${server.url}${path}`)).status, path).toBe(404);
     }
   });

@@ -70,6 +70,20 @@ describe("failed logins: 3 per minute per (IP, username) here", () => {
     expect((await server.rest("/auth/login", json("POST", { username: other.user.username, password: other.password }))).status).toBe(200);
   });
 
+  it("counts parallel guesses before checking them, so no more than the limit are tried", async () => {
+    const { user } = await register(server);
+    const guesses = Array.from({ length: 12 }, (_, i) => server.rest("/auth/login", json("POST", { username: user.username, password: `guess-${i}` })));
+    const statuses = (await Promise.all(guesses)).map((res) => res.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+  });
+
+  it("gives an account one allowance whether it is named by username or email", async () => {
+    const { user } = await register(server);
+    for (const name of [user.username, user.email, user.username]) await server.rest("/auth/login", json("POST", { username: name, password: "wrong-password" }));
+    expect((await server.rest("/auth/login", json("POST", { username: user.email, password: "wrong-password" }))).status).toBe(429);
+  });
+
   it("clears the failure count after a successful login", async () => {
     const { user, password } = await register(server);
     for (let i = 0; i < 2; i++) await server.rest("/auth/login", json("POST", { username: user.username, password: "wrong-password" }));

@@ -4,7 +4,7 @@ import type { Context } from "./context.js";
 import { toPublicError } from "./errors.js";
 import type { Meta } from "./meta.js";
 import { enforce } from "./rate-limit/headers.js";
-import { isDataException } from "./services/db-errors.js";
+import { isConcurrencyFailure, isDataException } from "./services/db-errors.js";
 import type { Scope } from "./schemas/scopes.js";
 
 const t = initTRPC
@@ -33,11 +33,17 @@ export const createCallerFactory = t.createCallerFactory;
 /** No identity and no request limit: health and readiness only, so probes never get throttled. */
 export const probeProcedure = t.procedure;
 
-/** Values the database refuses (NUL bytes, out-of-range dates) are the client's error: 400, not 500. */
+/**
+ * Database refusals that are not server faults: values it cannot store (NUL bytes, out-of-range dates) are the
+ * client's error (400); a deadlock or serialization failure with a concurrent request is a conflict to retry (409).
+ */
 const baseProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && isDataException(result.error.cause)) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "A value in the request cannot be stored (out of range or contains a NUL character)" });
+  }
+  if (!result.ok && isConcurrencyFailure(result.error.cause)) {
+    throw new TRPCError({ code: "CONFLICT", message: "The request collided with a concurrent change; retry it" });
   }
   return result;
 });

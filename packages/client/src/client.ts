@@ -47,22 +47,41 @@ function isUnauthorized(error: unknown): boolean {
  */
 export function createCadenceClient(options: CadenceClientOptions): CadenceClient {
   const url = trpcUrl(options.url);
-  let refreshed: TokenPair | undefined;
-  let inFlight: Promise<TokenPair | undefined> | undefined;
+  /** The last pair this client obtained, with the refresh token it spent for it. */
+  let refreshed: { spent: string; pair: TokenPair } | undefined;
+  const inFlight = new Map<string, Promise<TokenPair | undefined>>();
 
   const refresher = createTRPCClient<AppRouter>({ links: [httpLink({ url, ...(options.fetch ? { fetch: options.fetch } : {}) })] });
 
+  /**
+   * The tokens to use now. The app's store wins as soon as it moved on (it saved our pair, another client
+   * refreshed, or the user logged in again); our own pair only covers an app that has not stored it yet, so a
+   * spent refresh token is never presented twice.
+   */
+  async function currentTokens(): Promise<{ accessToken?: string | undefined; refreshToken?: string | undefined }> {
+    const refreshToken = await read(options.refreshToken);
+    if (refreshed && refreshToken === refreshed.spent) return refreshed.pair;
+    return { accessToken: await options.getAccessToken?.(), refreshToken };
+  }
+
+  /** One refresh per refresh token, shared by every call that failed with it. */
   async function refreshOnce(): Promise<TokenPair | undefined> {
-    const refreshToken = refreshed?.refreshToken ?? (await read(options.refreshToken));
+    const { refreshToken } = await currentTokens();
     if (!refreshToken) return undefined;
-    try {
-      const pair = await refresher.auth.refresh.mutate({ refreshToken });
-      refreshed = pair;
-      await options.onTokens?.(pair);
-      return pair;
-    } catch {
-      return undefined;
+    let pending = inFlight.get(refreshToken);
+    if (!pending) {
+      pending = refresher.auth.refresh
+        .mutate({ refreshToken })
+        .then(async (pair) => {
+          refreshed = { spent: refreshToken, pair };
+          await options.onTokens?.(pair);
+          return pair;
+        })
+        .catch(() => undefined)
+        .finally(() => inFlight.delete(refreshToken));
+      inFlight.set(refreshToken, pending);
     }
+    return pending;
   }
 
   const refreshLink: TRPCLink<AppRouter> = () => ({ op, next }) =>
@@ -76,8 +95,7 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
           error: (error) => {
             if (retried || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
             retried = true;
-            inFlight ??= refreshOnce().finally(() => (inFlight = undefined));
-            void inFlight.then((pair) => (pair ? attempt() : observer.error(error)));
+            void refreshOnce().then((pair) => (pair ? attempt() : observer.error(error)));
           },
         });
       };
@@ -92,8 +110,8 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
         url,
         ...(options.fetch ? { fetch: options.fetch } : {}),
         headers: async () => {
-          const token = refreshed?.accessToken ?? (await options.getAccessToken?.());
-          return token ? { authorization: `Bearer ${token}` } : {};
+          const { accessToken } = await currentTokens();
+          return accessToken ? { authorization: `Bearer ${accessToken}` } : {};
         },
       }),
     ],

@@ -55,6 +55,32 @@ describe("createCadenceClient", () => {
     expect(calls.refresh).toBe(1);
   });
 
+  it("follows the app's token store once it moves on, never replaying a spent refresh token", async () => {
+    const first = await account();
+    const store = { accessToken: "expired.access.token", refreshToken: first.refreshToken };
+    const options = {
+      url: server.url,
+      getAccessToken: () => store.accessToken,
+      refreshToken: () => store.refreshToken,
+      onTokens: (pair: TokenPair) => void Object.assign(store, pair),
+    };
+    const a = createCadenceClient(options);
+    const b = createCadenceClient(options);
+    const me = await a.users.me.query();
+    expect(store.refreshToken).not.toBe(first.refreshToken);
+    expect((await b.users.me.query()).id).toBe(me.id);
+
+    // The user logs out and in again elsewhere in the app; both clients must pick up the new pair.
+    const anonymous = createCadenceClient({ url: server.url });
+    await anonymous.auth.logout.mutate({ refreshToken: store.refreshToken });
+    Object.assign(store, await anonymous.auth.login.mutate({ username: me.username, password: "password-123" }));
+    store.accessToken = "expired.again";
+    expect((await b.users.me.query()).id).toBe(me.id);
+    expect((await a.users.me.query()).id).toBe(me.id);
+    const check = await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${store.accessToken}` } });
+    expect(check.status).toBe(200);
+  });
+
   it("passes the UNAUTHORIZED error on when there is no refresh token or the refresh fails", async () => {
     const bare = createCadenceClient({ url: server.url, getAccessToken: () => "expired.access.token" });
     await expect(bare.users.me.query()).rejects.toBeInstanceOf(TRPCClientError);

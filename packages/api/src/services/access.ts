@@ -34,10 +34,20 @@ export function requireOwner(access: ProjectAccess, action: string): void {
   }
 }
 
+/**
+ * Whether `userId` belongs to the project, holding a share lock on the membership until the transaction ends,
+ * so a concurrent removal waits for (and then sees) whatever this transaction assigns to that member.
+ */
 export async function isMember(db: Executor, projectId: string, userId: string): Promise<boolean> {
   const [row] = await db
     .select({ userId: projectMembers.userId })
     .from(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)));
+    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
+    .for("share");
   return row !== undefined;
+}
+
+/** Serialises membership changes of one project, so concurrent ones cannot lock member rows in opposite orders. */
+export async function lockProject(tx: Executor, projectId: string): Promise<void> {
+  await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for("update");
 }

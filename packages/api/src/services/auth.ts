@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { users } from "@cadence/db";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { Context } from "../context.js";
-import { enforce, report } from "../rate-limit/headers.js";
+import { enforce } from "../rate-limit/headers.js";
 import type { TokenPair } from "../schemas/auth.js";
 import type { User } from "../schemas/users.js";
 import { changesOf, recordAudit } from "./audit.js";
@@ -62,23 +62,21 @@ export async function register(ctx: Context, input: NewUser): Promise<User> {
 }
 
 /**
- * Logs in by username or email. Failed attempts count per (client IP, username); a success clears the count.
- * Unknown users are verified against a dummy hash so they take as long as a wrong password.
+ * Logs in by username or email. Attempts count per (client IP, account) before the password is checked, so
+ * parallel guesses cannot slip past the limit; a success clears the count. The account is keyed by user id
+ * when it exists, so its username and email share one allowance. Unknown users are verified against a dummy
+ * hash so they take as long as a wrong password.
  */
 export async function login(ctx: Context, input: { username: string; password: string }): Promise<TokenPair> {
-  const limitKey = `${ctx.ip}:${input.username.toLowerCase()}`;
-  report(ctx, await ctx.limiters.loginFailures.peek(limitKey));
   const [user] = await ctx.db
     .select({ id: users.id, role: users.role, disabled: users.disabled, passwordHash: users.passwordHash })
     .from(users)
     .where(or(eq(users.username, input.username.toLowerCase()), sql`lower(${users.email}) = lower(${input.username})`))
     .limit(1);
+  const limitKey = `${ctx.ip}:${user ? `user:${user.id}` : `name:${input.username.toLowerCase()}`}`;
+  await enforce(ctx, ctx.limiters.loginFailures, limitKey);
   const valid = await verifyPassword(user?.passwordHash, input.password);
-  if (!user || !valid || user.disabled) {
-    const state = await ctx.limiters.loginFailures.consume(limitKey);
-    report(ctx, { ...state, allowed: true });
-    throw new TRPCError({ code: "UNAUTHORIZED", message: BAD_CREDENTIALS });
-  }
+  if (!user || !valid || user.disabled) throw new TRPCError({ code: "UNAUTHORIZED", message: BAD_CREDENTIALS });
   await ctx.limiters.loginFailures.reset(limitKey);
   return startSession(ctx.db, ctx.auth, user);
 }

@@ -21,3 +21,13 @@ export function isDataException(error: unknown): boolean {
   }
   return false;
 }
+
+/** A deadlock or serialization failure: two requests collided; the one that lost may simply retry. */
+export function isConcurrencyFailure(error: unknown): boolean {
+  for (let current: unknown = error; typeof current === "object" && current !== null; ) {
+    const { code, cause } = current as Record<string, unknown>;
+    if (code === "40P01" || code === "40001") return true;
+    current = cause;
+  }
+  return false;
+}

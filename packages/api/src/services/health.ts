@@ -5,17 +5,25 @@ import type { ReadyOutput } from "../schemas/health.js";
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new ReadyTimeout(`no answer within ${ms} ms`)), ms);
   });
   // A late failure of the abandoned query must not become an unhandled rejection.
   work.catch(() => {});
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+class ReadyTimeout extends Error {}
+
+/** A reason safe to show anyone: our own timeout message or the driver's error code, never its message. */
 function reason(error: unknown): string {
-  if (!(error instanceof Error)) return "unavailable";
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && /^[A-Z_]+$/.test(code) ? `unavailable (${code})` : `unavailable: ${error.message}`;
+  if (error instanceof ReadyTimeout) return `unavailable: ${error.message}`;
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === "string" && /^[A-Z0-9_]{2,40}$/.test(code)) return `unavailable (${code})`;
+    current = cause;
+  }
+  return "unavailable";
 }
 
 /** Runs a real round trip to the database; never throws, so readiness always answers. */

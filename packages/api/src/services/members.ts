@@ -5,7 +5,7 @@ import type { Identity } from "../auth/identity.js";
 import type { Context } from "../context.js";
 import { iso } from "../schemas/common.js";
 import type { Member } from "../schemas/projects.js";
-import { projectAccess, requireOwner } from "./access.js";
+import { lockProject, projectAccess, requireOwner } from "./access.js";
 import { actorOf, recordAudit } from "./audit.js";
 
 type Role = "owner" | "member";
@@ -58,6 +58,7 @@ export async function listMembers(ctx: Context, identity: Identity, projectId: s
 export async function addMember(ctx: Context, identity: Identity, input: { id: string; userId: string; role: Role }): Promise<Member> {
   return ctx.db.transaction(async (tx) => {
     requireOwner(await projectAccess(tx, identity, input.id), "add members");
+    await lockProject(tx, input.id);
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId));
     if (!user) throw new TRPCError({ code: "NOT_FOUND", message: "User not found" });
     const inserted = await tx
@@ -84,6 +85,7 @@ export async function addMember(ctx: Context, identity: Identity, input: { id: s
 export async function updateMember(ctx: Context, identity: Identity, input: { id: string; userId: string; role: Role }): Promise<Member> {
   return ctx.db.transaction(async (tx) => {
     requireOwner(await projectAccess(tx, identity, input.id), "change member roles");
+    await lockProject(tx, input.id);
     const before = await loadMember(tx, input.id, input.userId, true);
     if (!before) throw memberNotFound();
     if (before.role === "owner" && input.role !== "owner") await assertAnotherOwner(tx, input.id, input.userId);
@@ -112,6 +114,7 @@ export async function removeMember(ctx: Context, identity: Identity, input: { id
   await ctx.db.transaction(async (tx) => {
     const access = await projectAccess(tx, identity, input.id);
     if (input.userId !== identity.userId) requireOwner(access, "remove other members");
+    await lockProject(tx, input.id);
     const before = await loadMember(tx, input.id, input.userId, true);
     if (!before) throw memberNotFound();
     if (before.role === "owner") await assertAnotherOwner(tx, input.id, input.userId);

@@ -52,14 +52,22 @@ async function assertAssignable(db: Executor, projectId: string, assigneeId: str
   }
 }
 
-/** Loads a task the caller can see (404 otherwise, whether it is missing or in someone else's project). */
-async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<TaskRow> {
-  const query = db.select(taskColumns).from(tasks).where(eq(tasks.id, id));
-  const [row] = lock ? await query.for("update") : await query;
+/** The project of a task the caller can see (404 otherwise, whether it is missing or in someone else's project). */
+async function visibleProjectOf(db: Executor, identity: Identity, id: string): Promise<string> {
+  const [row] = await db.select({ projectId: tasks.projectId }).from(tasks).where(eq(tasks.id, id));
   if (!row) throw taskNotFound();
   await projectAccess(db, identity, row.projectId).catch(() => {
     throw taskNotFound();
   });
+  return row.projectId;
+}
+
+/** Loads a task the caller can see, optionally locking it for a write. */
+async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<TaskRow> {
+  await visibleProjectOf(db, identity, id);
+  const query = db.select(taskColumns).from(tasks).where(eq(tasks.id, id));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw taskNotFound();
   return row;
 }
 
@@ -111,11 +119,13 @@ export async function writeTask(
 ): Promise<Task> {
   const expected = expectedVersionOf(input.expectedVersion, ctx.header("if-match"));
   return ctx.db.transaction(async (tx) => {
-    const before = await visibleTask(tx, identity, input.id, true);
+    // The assignee's membership is locked before the task row, the order member removal takes them in.
+    await assertAssignable(tx, await visibleProjectOf(tx, identity, input.id), input.assigneeId);
+    const [before] = await tx.select(taskColumns).from(tasks).where(eq(tasks.id, input.id)).for("update");
+    if (!before) throw taskNotFound();
     if (expected !== undefined && expected !== before.version) {
       throw new TRPCError({ code: "CONFLICT", message: `Version mismatch: the task is at version ${before.version}` });
     }
-    await assertAssignable(tx, before.projectId, input.assigneeId);
     const patch: Partial<TaskFields> = {};
     for (const field of WRITABLE) if (input[field] !== undefined) Object.assign(patch, { [field]: input[field] });
     const [after] = await tx

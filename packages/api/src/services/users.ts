@@ -50,9 +50,12 @@ export async function assertEmailFree(db: Executor, email: string, exceptId?: st
   if (taken) throw new TRPCError({ code: "CONFLICT", message: "That email is already registered" });
 }
 
-async function update(ctx: Context, actor: Actor, id: string, patch: Partial<typeof users.$inferInsert>, action: string) {
+type Guard = (tx: Executor, before: UserRow) => Promise<void>;
+
+async function update(ctx: Context, actor: Actor, id: string, patch: Partial<typeof users.$inferInsert>, action: string, guard?: Guard) {
   return ctx.db.transaction(async (tx) => {
     const before = await requireUser(tx, id);
+    await guard?.(tx, before);
     const [after] = await tx.update(users).set({ ...patch, updatedAt: sql`now()` }).where(eq(users.id, id)).returning(publicUserColumns);
     if (!after) throw new TRPCError({ code: "NOT_FOUND", message: "User not found" });
     await recordAudit(tx, { actor, action, entityType: "user", entityId: id, requestId: ctx.requestId, changes: changesOf(before, after, AUDITED_FIELDS) });
@@ -123,17 +126,21 @@ export async function adminUpdateUser(
   input: { id: string; role?: "user" | "admin" | undefined; disabled?: boolean | undefined },
 ): Promise<User> {
   const target = await requireUser(ctx.db, input.id);
-  const losesAdmin = target.role === "admin" && !target.disabled && (input.role === "user" || input.disabled === true);
-  if (losesAdmin) {
-    const [others] = await ctx.db
-      .select({ n: count() })
-      .from(users)
-      .where(and(eq(users.role, "admin"), eq(users.disabled, false), ne(users.id, input.id)));
-    if ((others?.n ?? 0) === 0) throw new TRPCError({ code: "CONFLICT", message: "Cannot demote or disable the last active admin" });
-  }
   const patch: Partial<typeof users.$inferInsert> = {};
   if (input.role !== undefined) patch.role = input.role;
   if (input.disabled !== undefined) patch.disabled = input.disabled;
   const action = input.disabled === true && !target.disabled ? "user.disable" : "user.update";
-  return update(ctx, actorOf(identity), input.id, patch, action);
+  return update(ctx, actorOf(identity), input.id, patch, action, async (tx, before) => {
+    const losesAdmin = before.role === "admin" && !before.disabled && (input.role === "user" || input.disabled === true);
+    if (!losesAdmin) return;
+    // Lock every active admin row so two admins demoting each other at once cannot both pass the check.
+    const admins = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.disabled, false)))
+      .for("update");
+    if (admins.every((admin) => admin.id === input.id)) {
+      throw new TRPCError({ code: "CONFLICT", message: "Cannot demote or disable the last active admin" });
+    }
+  });
 }
