@@ -67,7 +67,8 @@ describe("readiness when the database goes away", () => {
     const outage = await ready();
     expect(outage.status).toBe(503);
     expect(outage.body.status).toBe("unavailable");
-    expect(outage.body.checks.database).toMatch(/^unavailable/);
+    // A code or our own timeout message, never the driver's message text.
+    expect(outage.body.checks.database).toMatch(/^unavailable(?: \([A-Z0-9_]+\)|: no answer within \d+ ms)?$/);
     const live = await server.rest("/health");
     expect(live.status).toBe(200);
     expect(await live.json()).toEqual({ status: "ok" });
