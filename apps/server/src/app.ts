@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { ApiDeps } from "@cadence/api";
-import { createOpenApiDocument } from "@cadence/api";
+import { createContext, createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs.js";
 import { describeError } from "./error-log.js";
 import { sendError } from "./json-response.js";
-import { requestInfoOf } from "./request-info.js";
+import { requestInfoOf, type ContextFactory } from "./request-info.js";
 import { createRestHandler, REST_PREFIX } from "./rest.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc-handler.js";
 
@@ -37,8 +37,9 @@ export function createApp(options: AppOptions): Server {
     log({ level: "error", msg: "unhandled error", path, ...describeError(error) });
 
   const hops = options.trustProxyHops ?? 0;
-  const trpc = createTrpcHandler(options.deps, hops, onServerError);
-  const rest = createRestHandler(options.deps, hops, onServerError);
+  const contextFor: ContextFactory = (req, res) => createContext(options.deps, requestInfoOf(req, res, hops));
+  const trpc = createTrpcHandler(contextFor, onServerError);
+  const rest = createRestHandler(contextFor, onServerError);
   const openApiJson = JSON.stringify(
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
   );

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestInfo } from "@cadence/api";
+import type { Context, RequestInfo } from "@cadence/api";
 import { requestIdFor } from "./request-id.js";
 
 const infos = new WeakMap<IncomingMessage, RequestInfo>();
@@ -40,3 +40,6 @@ export function requestInfoOf(req: IncomingMessage, res: ServerResponse, trusted
   }
   return info;
 }
+
+/** Builds the one request context both surfaces use, from the real IncomingMessage. */
+export type ContextFactory = (req: IncomingMessage, res: ServerResponse) => Context;

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApiDeps, ErrorIssue, PublicError } from "@cadence/api";
-import { appRouter, createContext, successStatusFor } from "@cadence/api";
+import type { ErrorIssue, PublicError } from "@cadence/api";
+import { appRouter, successStatusFor } from "@cadence/api";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { BodyError, readJsonBody } from "./json-body.js";
 import { sendError } from "./json-response.js";
-import { requestInfoOf } from "./request-info.js";
+import type { ContextFactory } from "./request-info.js";
 
 export const REST_PREFIX = "/api/v1";
 
@@ -28,8 +28,8 @@ function reshapeErrorBodies(res: ServerResponse): void {
     // A success body with a non-2xx status (readiness answering 503) passes through untouched.
     if (typeof body.code !== "string" || typeof body.message !== "string") return end(chunk);
     const shaped: PublicError = {
-      code: body.code ?? "INTERNAL_SERVER_ERROR",
-      message: body.message ?? "Internal server error",
+      code: body.code,
+      message: body.message,
       ...(body.data?.issues ? { issues: body.data.issues } : {}),
     };
     return end(JSON.stringify(shaped));
@@ -37,14 +37,10 @@ function reshapeErrorBodies(res: ServerResponse): void {
 }
 
 /** The REST surface: every procedure with an `openapi` route, under {@link REST_PREFIX}. */
-export function createRestHandler(
-  deps: ApiDeps,
-  trustedHops: number,
-  onServerError: (error: unknown, path: string | undefined) => void,
-) {
+export function createRestHandler(contextFor: ContextFactory, onServerError: (error: unknown, path: string | undefined) => void) {
   const bridge = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext: ({ req, res }) => createContext(deps, requestInfoOf(req, res as ServerResponse, trustedHops)),
+    createContext: ({ req, res }) => contextFor(req, res as ServerResponse),
     responseMeta: ({ paths, data, errors }) => {
       const path = paths?.[0];
       if (errors.length > 0 || path === undefined) return {};

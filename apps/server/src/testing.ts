@@ -1,4 +1,4 @@
-import { createPostgresTemplate, dropPostgresDatabase } from "@cadence/db/testing";
+import { createPostgresTemplate, dropPostgresDatabase, withDatabase } from "@cadence/db/testing";
 import { loadEnv } from "./env.js";
 import { startServer } from "./start.js";
 
@@ -14,13 +14,8 @@ export interface EphemeralServer {
 export async function startEphemeralServer(env: Record<string, string> = {}): Promise<EphemeralServer> {
   const adminUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : undefined;
   const name = `cadence_e2e_${process.pid}_${Date.now()}`;
-  let databaseUrl = "memory://";
-  if (adminUrl) {
-    await createPostgresTemplate(adminUrl, name);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-  }
+  if (adminUrl) await createPostgresTemplate(adminUrl, name);
+  const databaseUrl = adminUrl ? withDatabase(adminUrl, name) : "memory://";
   const running = await startServer(
     loadEnv({ NODE_ENV: "test", PORT: "0", DATABASE_URL: databaseUrl, JWT_SECRET: "ephemeral-test-secret-of-at-least-32-bytes", ...env }),
     { log: () => {}, logError: () => {} },

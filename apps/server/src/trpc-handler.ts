@@ -1,20 +1,15 @@
-import type { ApiDeps } from "@cadence/api";
-import { appRouter, createContext } from "@cadence/api";
+import { appRouter } from "@cadence/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { requestInfoOf } from "./request-info.js";
+import type { ContextFactory } from "./request-info.js";
 
 export const TRPC_PREFIX = "/trpc";
 
 /** The tRPC surface for in-house TypeScript apps, same router and context as REST. */
-export function createTrpcHandler(
-  deps: ApiDeps,
-  trustedHops: number,
-  onServerError: (error: unknown, path: string | undefined) => void,
-) {
+export function createTrpcHandler(contextFor: ContextFactory, onServerError: (error: unknown, path: string | undefined) => void) {
   return createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PREFIX}/`,
-    createContext: ({ req, res }) => createContext(deps, requestInfoOf(req, res, trustedHops)),
+    createContext: ({ req, res }) => contextFor(req, res),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, path);
     },

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { SCOPES } from "@cadence/api";
 import { apiKeys } from "@cadence/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAdmin } from "./support/admin.js";
@@ -67,7 +68,7 @@ describe("calling with an API key", () => {
 
   it("can never manage keys, passwords or users (403), even for an admin's key", async () => {
     const admin = await loginAdmin(server);
-    const key = await createApiKey(server, admin.accessToken, { scopes: ["projects:read", "projects:write", "tasks:read", "tasks:write"] });
+    const key = await createApiKey(server, admin.accessToken, { scopes: [...SCOPES] });
     const attempts: [string, RequestInit][] = [
       ["/api-keys", json("POST", { name: "x", scopes: ["tasks:read"] }, key.key)],
       ["/api-keys", bearer(key.key)],

@@ -1,3 +1,4 @@
+import { SCOPES } from "@cadence/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, createApiKey, json, signUp } from "./support/auth.js";
 import { createProject, createTask } from "./support/domain.js";
@@ -35,7 +36,7 @@ const routes = (): [string, string, () => [string, RequestInit]][] => [
 
 describe("API key scopes on projects and tasks", () => {
   it.each(routes())("%s is needed for %s", async (scope, _name, request) => {
-    const others = ["projects:read", "projects:write", "tasks:read", "tasks:write"].filter((s) => s !== scope);
+    const others = SCOPES.filter((s) => s !== scope);
     const [path, init] = request();
     const denied = await server.rest(path, bearer(await keyWith(...others), init));
     expect(denied.status).toBe(403);

@@ -40,11 +40,7 @@ export interface RequestInfo {
   setHeader(name: string, value: string): void;
 }
 
-export interface Context extends ApiDeps {
-  requestId: string;
-  ip: string;
-  header(name: string): string | undefined;
-  setHeader(name: string, value: string): void;
+export interface Context extends ApiDeps, Omit<RequestInfo, "authorization"> {
   /** The caller, resolved from the Authorization header on first use and then remembered for the request. */
   getIdentity(): Promise<IdentityResult>;
 }

@@ -23,7 +23,8 @@ export function openPgliteCopy(template: Blob): Promise<DatabaseHandle> {
   return openPglite({ loadDataDir: template });
 }
 
-function withDatabase(url: string, name: string): string {
+/** The same server URL with another database name. */
+export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();

@@ -1,3 +1,4 @@
+import { SCOPES } from "@cadence/api";
 import type { TestServer } from "../support/server.js";
 import { createApiKey, login, signUp, type TokenPair } from "../support/auth.js";
 import { addMember, createProject, createTask } from "../support/domain.js";
@@ -45,7 +46,6 @@ export function fixtures(server: TestServer) {
 }
 export type Fixtures = ReturnType<typeof fixtures>;
 
-const SCOPES = ["projects:read", "projects:write", "tasks:read", "tasks:write"];
 const full = { title: "Replaced", description: null, status: "completed", priority: "low", dueDate: null, assigneeId: null, tags: [] };
 
 /** A request that succeeds, per operation, plus the scope an API key needs for it (null: keys are refused). */
@@ -113,5 +113,5 @@ export const valid: Record<string, { scope: string | null | "none"; make: (fx: F
 
 /** A key of the same owner that lacks the needed scope (or any key, where keys are refused altogether). */
 export function scopesWithout(scope: string | null): string[] {
-  return scope === null ? SCOPES : SCOPES.filter((candidate) => candidate !== scope);
+  return SCOPES.filter((candidate) => candidate !== scope);
 }

@@ -1,9 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import type { Context } from "../context.js";
-import type { Limiter, LimitState } from "./limiter.js";
+import type { Limiter } from "./limiter.js";
 
-/** Reports a limiter's state in the RateLimit-* headers; when exhausted, adds Retry-After and throws 429. */
-export function report(ctx: Pick<Context, "setHeader">, state: LimitState): void {
+/**
+ * Counts one hit against `key` and reports the limiter's state in the RateLimit-* headers; when the limit is
+ * exhausted, adds Retry-After and throws 429.
+ */
+export async function enforce(ctx: Pick<Context, "setHeader">, limiter: Limiter, key: string): Promise<void> {
+  const state = await limiter.consume(key);
   ctx.setHeader("RateLimit-Limit", String(state.limit));
   ctx.setHeader("RateLimit-Remaining", String(state.remaining));
   ctx.setHeader("RateLimit-Reset", String(state.resetSeconds));
@@ -14,9 +18,4 @@ export function report(ctx: Pick<Context, "setHeader">, state: LimitState): void
       message: `Too many requests; retry in ${state.resetSeconds} s`,
     });
   }
-}
-
-/** Counts one hit and enforces the limit. */
-export async function enforce(ctx: Pick<Context, "setHeader">, limiter: Limiter, key: string): Promise<void> {
-  report(ctx, await limiter.consume(key));
 }

@@ -22,8 +22,6 @@ export interface Limiter {
   rule: RateLimitRule;
   /** Counts one hit against `key`. */
   consume(key: string): Promise<LimitState>;
-  /** Reads the state of `key` without counting. */
-  peek(key: string): Promise<LimitState>;
   reset(key: string): Promise<void>;
 }
 
@@ -54,10 +52,6 @@ function wrap(rule: RateLimitRule, store: RateLimiterAbstract | RateLimiterStore
         if (error instanceof RateLimiterRes) return stateOf(rule, error, false);
         throw error;
       }
-    },
-    peek: async (key) => {
-      const res = await store.get(key);
-      return stateOf(rule, res, !res || res.consumedPoints < rule.points);
     },
     reset: async (key) => {
       await store.delete(key);

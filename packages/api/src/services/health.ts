@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@cadence/db";
 import type { ReadyOutput } from "../schemas/health.js";
+import { errorCode } from "./db-errors.js";
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -17,13 +18,8 @@ class ReadyTimeout extends Error {}
 /** A reason safe to show anyone: our own timeout message or the driver's error code, never its message. */
 function reason(error: unknown): string {
   if (error instanceof ReadyTimeout) return `unavailable: ${error.message}`;
-  let current: unknown = error;
-  while (typeof current === "object" && current !== null) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === "string" && /^[A-Z0-9_]{2,40}$/.test(code)) return `unavailable (${code})`;
-    current = cause;
-  }
-  return "unavailable";
+  const code = errorCode(error);
+  return code && /^[A-Z0-9_]{2,40}$/.test(code) ? `unavailable (${code})` : "unavailable";
 }
 
 /** Runs a real round trip to the database; never throws, so readiness always answers. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
 import { tasks, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { invalidField } from "../errors.js";
 import { iso } from "../schemas/common.js";
 import type { Task } from "../schemas/tasks.js";
-import { isMember, projectAccess } from "./access.js";
+import { isMember, projectAccess, type ProjectAccess } from "./access.js";
 import { actorOf, changesOf, recordAudit } from "./audit.js";
 import { expectedVersionOf } from "./versions.js";
 
@@ -52,23 +52,18 @@ async function assertAssignable(db: Executor, projectId: string, assigneeId: str
   }
 }
 
-/** The project of a task the caller can see (404 otherwise, whether it is missing or in someone else's project). */
-async function visibleProjectOf(db: Executor, identity: Identity, id: string): Promise<string> {
-  const [row] = await db.select({ projectId: tasks.projectId }).from(tasks).where(eq(tasks.id, id));
-  if (!row) throw taskNotFound();
-  await projectAccess(db, identity, row.projectId).catch(() => {
+/**
+ * A task the caller can see, with the caller's access to its project: 404 otherwise, whether it is missing or in
+ * someone else's project. `lock` takes the row for a write.
+ */
+async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<{ task: TaskRow; access: ProjectAccess }> {
+  const query = db.select(taskColumns).from(tasks).where(eq(tasks.id, id));
+  const [task] = lock ? await query.for("update") : await query;
+  if (!task) throw taskNotFound();
+  const access = await projectAccess(db, identity, task.projectId).catch(() => {
     throw taskNotFound();
   });
-  return row.projectId;
-}
-
-/** Loads a task the caller can see, optionally locking it for a write. */
-async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<TaskRow> {
-  await visibleProjectOf(db, identity, id);
-  const query = db.select(taskColumns).from(tasks).where(eq(tasks.id, id));
-  const [row] = lock ? await query.for("update") : await query;
-  if (!row) throw taskNotFound();
-  return row;
+  return { task, access };
 }
 
 export async function createTask(ctx: Pick<Context, "db" | "requestId">, identity: Identity, input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">): Promise<Task> {
@@ -104,7 +99,7 @@ export async function createTask(ctx: Pick<Context, "db" | "requestId">, identit
 }
 
 export async function getTask(ctx: Context, identity: Identity, id: string): Promise<Task> {
-  return toTask(await visibleTask(ctx.db, identity, id));
+  return toTask((await visibleTask(ctx.db, identity, id)).task);
 }
 
 /**
@@ -120,7 +115,8 @@ export async function writeTask(
   const expected = expectedVersionOf(input.expectedVersion, ctx.header("if-match"));
   return ctx.db.transaction(async (tx) => {
     // The assignee's membership is locked before the task row, the order member removal takes them in.
-    await assertAssignable(tx, await visibleProjectOf(tx, identity, input.id), input.assigneeId);
+    const { task: seen } = await visibleTask(tx, identity, input.id);
+    await assertAssignable(tx, seen.projectId, input.assigneeId);
     const [before] = await tx.select(taskColumns).from(tasks).where(eq(tasks.id, input.id)).for("update");
     if (!before) throw taskNotFound();
     if (expected !== undefined && expected !== before.version) {
@@ -128,12 +124,13 @@ export async function writeTask(
     }
     const patch: Partial<TaskFields> = {};
     for (const field of WRITABLE) if (input[field] !== undefined) Object.assign(patch, { [field]: input[field] });
+    // The row is locked, so the version read above is still current.
     const [after] = await tx
       .update(tasks)
       .set({ ...patch, version: sql`${tasks.version} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(tasks.id, input.id), eq(tasks.version, before.version)))
+      .where(eq(tasks.id, input.id))
       .returning(taskColumns);
-    if (!after) throw new TRPCError({ code: "CONFLICT", message: "The task changed while it was being written" });
+    if (!after) throw taskNotFound();
     await recordAudit(tx, {
       actor: actorOf(identity),
       action,
@@ -150,8 +147,7 @@ export async function writeTask(
 /** Deletes a task: its creator, the project's owners and admins (other members get 403). */
 export async function deleteTask(ctx: Context, identity: Identity, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const before = await visibleTask(tx, identity, id, true);
-    const access = await projectAccess(tx, identity, before.projectId);
+    const { task: before, access } = await visibleTask(tx, identity, id, true);
     if (before.createdBy !== identity.userId && access.role !== "owner" && !access.isAdmin) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Only the task's creator, project owners and admins may delete it" });
     }

@@ -52,13 +52,24 @@ export async function assertEmailFree(db: Executor, email: string, exceptId?: st
 
 type Guard = (tx: Executor, before: UserRow) => Promise<void>;
 
-async function update(ctx: Context, actor: Actor, id: string, patch: Partial<typeof users.$inferInsert>, action: string, guard?: Guard) {
+/** Updates a user and audits it in one transaction; `action` may depend on the state before the change. */
+async function update(
+  ctx: Context,
+  actor: Actor,
+  id: string,
+  patch: Partial<typeof users.$inferInsert>,
+  action: string | ((before: UserRow) => string),
+  guard?: Guard,
+) {
   return ctx.db.transaction(async (tx) => {
     const before = await requireUser(tx, id);
     await guard?.(tx, before);
     const [after] = await tx.update(users).set({ ...patch, updatedAt: sql`now()` }).where(eq(users.id, id)).returning(publicUserColumns);
     if (!after) throw new TRPCError({ code: "NOT_FOUND", message: "User not found" });
-    await recordAudit(tx, { actor, action, entityType: "user", entityId: id, requestId: ctx.requestId, changes: changesOf(before, after, AUDITED_FIELDS) });
+    await recordAudit(tx, {
+      actor,
+      action: typeof action === "string" ? action : action(before),
+      entityType: "user", entityId: id, requestId: ctx.requestId, changes: changesOf(before, after, AUDITED_FIELDS) });
     if (patch.disabled === true) await revokeUserSessions(tx, id);
     return toUser(after);
   });
@@ -125,11 +136,10 @@ export async function adminUpdateUser(
   identity: Identity,
   input: { id: string; role?: "user" | "admin" | undefined; disabled?: boolean | undefined },
 ): Promise<User> {
-  const target = await requireUser(ctx.db, input.id);
   const patch: Partial<typeof users.$inferInsert> = {};
   if (input.role !== undefined) patch.role = input.role;
   if (input.disabled !== undefined) patch.disabled = input.disabled;
-  const action = input.disabled === true && !target.disabled ? "user.disable" : "user.update";
+  const action = (before: UserRow) => (input.disabled === true && !before.disabled ? "user.disable" : "user.update");
   return update(ctx, actorOf(identity), input.id, patch, action, async (tx, before) => {
     const losesAdmin = before.role === "admin" && !before.disabled && (input.role === "user" || input.disabled === true);
     if (!losesAdmin) return;
