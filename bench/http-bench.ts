@@ -4,27 +4,26 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import postgres from "postgres";
 import { ensureBuilt, repoRoot } from "./http/build.js";
 import { memoryLimiterUsPerRequest } from "./http/limiter-cost.js";
 import { loadGenerator } from "./http/load.js";
-import { describePlacement, nodeVersion, placement } from "./http/machine.js";
+import { nodeVersion, placement } from "./http/machine.js";
 import { parseOptions, USAGE, type Options } from "./http/options.js";
 import { checkRows } from "./http/probe.js";
 import { runRounds } from "./http/rounds.js";
-import { selectRows, type SeedData } from "./http/rows.js";
+import { selectRows, type Row, type SeedData } from "./http/rows.js";
 import { seedProjects, seedUser } from "./http/seed.js";
-import { launch, newJwtSecret, RAISED_LIMIT, type ServerKey } from "./http/servers.js";
-import { markdownTable, summarise } from "./http/table.js";
+import { postgresVersion, report } from "./http/report.js";
+import { launch, newJwtSecret, type ServerKey } from "./http/servers.js";
 import type { ServerProcess } from "./http/processes.js";
 
 const UNDER_POSTGRES = "CADENCE_BENCH_HTTP_UNDER_POSTGRES";
 const progress = (line: string) => console.error(`bench:http: ${line}`);
 
-function options(): Options {
+function options(): Options & { rows: Row[]; serverNodeVersion: string } {
   try {
     const parsed = parseOptions(process.argv.slice(2));
-    if (parsed !== "help") return parsed;
+    if (parsed !== "help") return { ...parsed, rows: selectRows(parsed.only), serverNodeVersion: nodeVersion(parsed.serverNode) };
     console.log(USAGE);
     process.exit(0);
   } catch (error) {
@@ -48,7 +47,7 @@ if (process.env[UNDER_POSTGRES] !== "1") {
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("with-postgres.sh did not provide DATABASE_URL");
-const rows = selectRows(opts.only);
+const rows = opts.rows;
 const where = placement();
 const generator = loadGenerator(opts.load);
 const limiterUs = rows.some((row) => row.key === "me-trpc-pg-limits") ? await memoryLimiterUsPerRequest() : undefined;
@@ -82,27 +81,22 @@ const results = await runRounds(
   progress,
 );
 
-const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-const [pg] = await sql`select split_part(current_setting('server_version'), ' ', 1) as version`;
-await sql.end();
-
-const when = new Date().toISOString().replace("T", " ").slice(0, 16);
-console.log(`### HTTP benchmark, ${when} UTC${opts.smoke ? " (smoke: too short to quote)" : ""}\n`);
-console.log(`- Node ${nodeVersion(opts.serverNode)}; ${describePlacement(where)}`);
-console.log(`- PostgreSQL ${String(pg?.version)} on loopback (throw-away, fsync off); load: ${generator.name}, ${opts.connections} connections`);
-console.log(`- ${opts.rounds} round(s) of ${opts.durationSeconds} s per row, rows interleaved, after ${opts.warmupSeconds} s of warm-up each; medians\n`);
-console.log(markdownTable(results));
-
-const limitNote = [`Rate limits raised to ${RAISED_LIMIT} for the run; every request still counts against its limiter.`];
-if (limiterUs !== undefined) limitNote.push(`Memory store (the default): ${limiterUs.toFixed(1)} µs per request, in-process.`);
-const memoryRow = results.find((result) => result.row.key === "me-trpc");
-const pgRow = results.find((result) => result.row.key === "me-trpc-pg-limits");
-if (memoryRow && pgRow) {
-  const [memory, store] = [summarise(memoryRow), summarise(pgRow)];
-  const cpu = memory.cpuUsPerRequest !== undefined && store.cpuUsPerRequest !== undefined ? `, ${Math.round(store.cpuUsPerRequest - memory.cpuUsPerRequest)} µs more server CPU per request` : "";
-  limitNote.push(`PostgreSQL store: \`/trpc/users.me\` at ${(store.reqPerSec / memory.reqPerSec).toFixed(2)}× the memory store's req/s${cpu}.`);
-}
-console.log(`\n× twin: the health rows against Fastify, the others against the twin doing the same work. ${limitNote.join(" ")}`);
+console.log(
+  report({
+    results,
+    when: new Date(),
+    smoke: opts.smoke,
+    nodeVersion: opts.serverNodeVersion,
+    placement: where,
+    postgresVersion: await postgresVersion(databaseUrl),
+    generator: generator.name,
+    connections: opts.connections,
+    rounds: opts.rounds,
+    durationSeconds: opts.durationSeconds,
+    warmupSeconds: opts.warmupSeconds,
+    memoryLimiterUs: limiterUs,
+  }),
+);
 
 const failed = results.filter((result) => result.samples.some((sample) => sample.non2xx > 0 || sample.socketErrors > 0 || sample.requests === 0));
 if (failed.length > 0) {

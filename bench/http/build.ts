@@ -27,11 +27,11 @@ function staleWorkspaces(): string[] {
   }).map(({ dir }) => dir);
 }
 
-/** Runs `pnpm build` when a dist the server needs is missing or older than its sources (turbo skips the rest). */
+/** Builds the server and its workspace dependencies when a dist it needs is missing or older than its sources. */
 export function ensureBuilt(): void {
   const stale = staleWorkspaces();
   if (stale.length === 0) return;
   console.error(`bench:http: building (${stale.join(", ")} missing or older than the sources)`);
-  const result = spawnSync("pnpm", ["build"], { cwd: repoRoot, stdio: ["ignore", 2, 2] });
-  if (result.status !== 0) throw new Error(`pnpm build failed with status ${result.status}`);
+  const result = spawnSync("pnpm", ["build", "--filter=@cadence/server..."], { cwd: repoRoot, stdio: ["ignore", 2, 2] });
+  if (result.status !== 0) throw new Error(`pnpm build --filter=@cadence/server... failed with status ${result.status}`);
 }

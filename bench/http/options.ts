@@ -26,10 +26,11 @@ export const USAGE = `pnpm bench:http [options]
   --smoke             what CI runs: 2 seconds, 1 round, 1 second of warm-up
   --help`;
 
-function positive(name: string, value: string | undefined, fallback: number): number {
+/** Whole numbers only: wrk takes whole seconds, and half a connection or round means nothing. */
+function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`--${name} must be a whole number of at least 1, got "${value}"`);
   return number;
 }
 
@@ -57,10 +58,10 @@ export function parseOptions(argv: string[]): Options | "help" {
   }
   const smoke = values.smoke;
   return {
-    durationSeconds: positive("duration", values.duration, smoke ? 2 : 5),
-    warmupSeconds: positive("warmup", values.warmup, smoke ? 1 : 2),
-    connections: Math.round(positive("connections", values.connections, 50)),
-    rounds: Math.round(positive("rounds", values.rounds, smoke ? 1 : 3)),
+    durationSeconds: count("duration", values.duration, smoke ? 2 : 5),
+    warmupSeconds: count("warmup", values.warmup, smoke ? 1 : 2),
+    connections: count("connections", values.connections, 50),
+    rounds: count("rounds", values.rounds, smoke ? 1 : 3),
     only: (values.only ?? "")
       .split(",")
       .map((part) => part.trim().toLowerCase())

@@ -11,7 +11,6 @@ export interface ServerProcess {
   name: string;
   url: string;
   pid: number;
-  stop(): void;
   log(): string;
 }
 
@@ -68,7 +67,7 @@ export async function startServer(options: SpawnOptions): Promise<ServerProcess>
     await delay(200);
   }
   if (child.pid === undefined) throw new Error(`${options.name} has no pid`);
-  return { name: options.name, url, pid: child.pid, log, stop: () => child.kill("SIGKILL") };
+  return { name: options.name, url, pid: child.pid, log };
 }
 
 /** Resident set size in MB from /proc, or undefined where there is no /proc. */

@@ -10,7 +10,7 @@ export interface Seed {
 
 const STATUSES = ["pending", "in_progress", "completed"] as const;
 const PRIORITIES = ["low", "medium", "high"] as const;
-export const LIST_TASKS = 150;
+const LIST_TASKS = 150;
 
 async function call<T>(url: string, method: string, path: string, body: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { "content-type": "application/json" };
