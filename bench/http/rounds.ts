@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { HttpRequest, LoadGenerator, LoadResult, LoadSettings } from "./load.js";
 import { cpuMs, rssMb, type ServerProcess } from "./processes.js";
 import { tokenFor, type Row, type SeedData } from "./rows.js";
@@ -43,12 +44,26 @@ export function requestOf(row: Row, server: ServerProcess, seed: SeedData): Http
   return { method: row.method, url: server.url + row.path(seed), headers, ...(body === undefined ? {} : { body }) };
 }
 
+/**
+ * Waits (up to 5 s) until a server has stopped using the CPU: every server shares the pinned core, so the tail of one
+ * row (requests still queued when the load stopped, GC) must not run into the next row's measurement.
+ */
+async function settle(pid: number): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 200) {
+    const before = cpuMs(pid);
+    await delay(200);
+    const after = cpuMs(pid);
+    if (before === undefined || after === undefined || after - before <= 10) return;
+  }
+}
+
 async function sample(plan: Plan, row: Row, seconds: number): Promise<Sample> {
   const server = serverOf(plan.servers, row);
   const settings: LoadSettings = { connections: plan.connections, seconds, core: plan.loadCore };
   const cpuBefore = cpuMs(server.pid);
   const result = await plan.generator.run(requestOf(row, server, plan.seed), settings);
   const cpuAfter = cpuMs(server.pid);
+  await settle(server.pid);
   const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
   return { ...result, reqPerSec: result.requests / result.seconds, cpuUsPerRequest };
 }
