@@ -5,19 +5,23 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
 
 type BodyCarrier = IncomingMessage & { body?: unknown };
 
-function searchParamsOf(req: IncomingMessage): URLSearchParams | undefined {
+function queryOf(req: IncomingMessage): string {
   const url = req.url ?? "";
   const query = url.indexOf("?");
-  return query === -1 ? undefined : new URLSearchParams(url.slice(query + 1));
+  return query === -1 ? "" : url.slice(query + 1);
+}
+
+/** Deeper than the limit; a batch wraps its inputs in one more object (`{"0": input}`), which does not count. */
+function tooDeepFor(text: string, query: string): boolean {
+  if (!exceedsJsonDepth(text, MAX_JSON_DEPTH)) return false;
+  return new URLSearchParams(query).get("batch") !== "1" || exceedsJsonDepth(text, MAX_JSON_DEPTH + 1);
 }
 
 async function guard(req: BodyCarrier, limit: number): Promise<void> {
-  const search = searchParamsOf(req);
-  // A batch wraps its inputs in one more object: {"0": input}.
-  const maxDepth = MAX_JSON_DEPTH + (search?.get("batch") === "1" ? 1 : 0);
+  const query = queryOf(req);
   if (req.method === "GET" || req.method === "HEAD") {
-    const input = search?.get("input");
-    if (input && exceedsJsonDepth(input, maxDepth)) throw tooDeep();
+    const input = query.includes("input=") ? new URLSearchParams(query).get("input") : null;
+    if (input && tooDeepFor(input, query)) throw tooDeep();
     return;
   }
   if (declaredTooLarge(req, limit)) throw tooLarge(limit);
@@ -26,7 +30,7 @@ async function guard(req: BodyCarrier, limit: number): Promise<void> {
   const text = (await readBody(req, limit)).toString("utf8");
   // tRPC parses a string `req.body` itself instead of reading the stream again.
   req.body = text;
-  if (exceedsJsonDepth(text, maxDepth)) throw tooDeep();
+  if (tooDeepFor(text, query)) throw tooDeep();
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, signUp, type TokenPair } from "./support/auth.js";
 import { createProject } from "./support/domain.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { trpcError } from "./support/trpc-error.js";
 
 let server: TestServer;
 let tokens: TokenPair;
@@ -117,5 +118,10 @@ describe("JSON nesting depth", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: "BAD_REQUEST", message: "Input validation failed" });
+
+    // A tRPC batch wraps the input in {"0": ...}; that level does not count against the limit.
+    const tags = JSON.parse(nested(63)) as string[];
+    const error = await trpcError(server.trpc(tokens.accessToken).tasks.create.mutate({ projectId: project.id, title: "deep", tags }));
+    expect(error).toMatchObject({ code: "BAD_REQUEST", issues: [expect.objectContaining({ path: "tags.0" })] });
   });
 });
