@@ -3,7 +3,7 @@ import type { ApiDeps } from "@cadence/api";
 import { createContext, createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs.js";
 import { describeError } from "./error-log.js";
-import { DEFAULT_BODY_LIMIT } from "./json-body.js";
+import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./json-body.js";
 import { sendError } from "./json-response.js";
 import { requestInfoOf, type ContextFactory } from "./request-info.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
@@ -57,6 +57,11 @@ export function createApp(options: AppOptions): Server {
     const readOnly = req.method === "GET" || req.method === "HEAD";
 
     if (under(path, TRPC_PREFIX)) return trpc(req, res);
+    // One body limit everywhere; /trpc checks it itself to answer in its own envelope.
+    if (declaredTooLarge(req, bodyLimit)) {
+      const { status, code, message } = tooLarge(bodyLimit);
+      return sendError(res, status, { code, message }, { connection: "close" });
+    }
     if (under(path, REST_PREFIX)) return rest(req, res, path, () => notFound(req, res, path));
     if (path === "/openapi.json" && readOnly) {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });

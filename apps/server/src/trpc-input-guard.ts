@@ -18,13 +18,13 @@ function tooDeepFor(text: string, query: string): boolean {
 }
 
 async function guard(req: BodyCarrier, limit: number): Promise<void> {
+  if (declaredTooLarge(req, limit)) throw tooLarge(limit);
   const query = queryOf(req);
   if (req.method === "GET" || req.method === "HEAD") {
     const input = query.includes("input=") ? new URLSearchParams(query).get("input") : null;
     if (input && tooDeepFor(input, query)) throw tooDeep();
     return;
   }
-  if (declaredTooLarge(req, limit)) throw tooLarge(limit);
   // Other content types (form data, binary) stream into tRPC, which cuts them off at maxBodySize.
   if (!isJsonType(req.headers["content-type"])) return;
   const text = (await readBody(req, limit)).toString("utf8");

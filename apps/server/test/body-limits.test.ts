@@ -68,6 +68,13 @@ describe("BODY_LIMIT", () => {
     expect(JSON.parse(answer.body)).toEqual({ code: "PAYLOAD_TOO_LARGE", message: expect.stringContaining("65536 bytes") });
   });
 
+  it.each(["/openapi.json", "/api/v1/health", "/api/v1/nope"])("refuses a declared oversized body on %s before routing it", async (path) => {
+    const answer = await postStream(path, 10 * MB, true);
+    expect(answer.status).toBe(413);
+    expect(answer.headers.connection).toBe("close");
+    expect(JSON.parse(answer.body)).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+  });
+
   it("accepts a body just under the limit on both surfaces", async () => {
     const name = "n".repeat(60 * 1024);
     const rest = await server.rest("/projects", json("POST", { name }, tokens.accessToken));
