@@ -3,9 +3,10 @@ import type { ApiDeps } from "@cadence/api";
 import { createContext, createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs.js";
 import { describeError } from "./error-log.js";
+import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./json-body.js";
 import { sendError } from "./json-response.js";
 import { requestInfoOf, type ContextFactory } from "./request-info.js";
-import { createRestHandler, REST_PREFIX } from "./rest.js";
+import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc-handler.js";
 
 export interface AppOptions {
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** Absolute origin for the OpenAPI `servers` entry; relative `/api/v1` when unset. */
   publicUrl?: string | undefined;
   log?: (line: Record<string, unknown>) => void;
+  /** Largest request body in bytes on both surfaces (BODY_LIMIT); 1 MiB when unset. */
+  bodyLimit?: number;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -38,8 +41,9 @@ export function createApp(options: AppOptions): Server {
 
   const hops = options.trustProxyHops ?? 0;
   const contextFor: ContextFactory = (req, res) => createContext(options.deps, requestInfoOf(req, res, hops));
-  const trpc = createTrpcHandler(contextFor, onServerError);
-  const rest = createRestHandler(contextFor, onServerError);
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const trpc = createTrpcHandler(contextFor, onServerError, bodyLimit);
+  const rest = createRestHandler({ contextFor, onServerError, bodyLimit });
   const openApiJson = JSON.stringify(
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
   );
@@ -53,7 +57,12 @@ export function createApp(options: AppOptions): Server {
     const readOnly = req.method === "GET" || req.method === "HEAD";
 
     if (under(path, TRPC_PREFIX)) return trpc(req, res);
-    if (under(path, REST_PREFIX)) return rest(req, res, () => notFound(req, res, path));
+    // One body limit everywhere; /trpc checks it itself to answer in its own envelope.
+    if (declaredTooLarge(req, bodyLimit)) {
+      const { status, code, message } = tooLarge(bodyLimit);
+      return sendError(res, status, { code, message }, { connection: "close" });
+    }
+    if (under(path, REST_PREFIX)) return rest(req, res, path, () => notFound(req, res, path));
     if (path === "/openapi.json" && readOnly) {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
       return void res.end(req.method === "HEAD" ? undefined : openApiJson);

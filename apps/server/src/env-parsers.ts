@@ -47,3 +47,15 @@ export const trustProxy = z
   .string()
   .regex(/^(true|false|\d+)$/, 'true, false or a number of proxy hops')
   .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number.parseInt(value, 10)));
+
+const UNIT_BYTES = { b: 1, kb: 1024, mb: 1024 * 1024, gb: 1024 * 1024 * 1024 } as const;
+
+/** "1048576", "512kb", "1mb" (binary units, case-insensitive) -> bytes. */
+export const byteSize = z
+  .string()
+  .regex(/^\d+\s*([kmg]?b)?$/i, 'a size such as "1048576", "512kb" or "1mb"')
+  .transform((value) => {
+    const unit = (/[kmg]?b$/i.exec(value)?.[0].toLowerCase() ?? "b") as keyof typeof UNIT_BYTES;
+    return Number.parseInt(value, 10) * UNIT_BYTES[unit];
+  })
+  .refine((bytes) => bytes > 0 && Number.isSafeInteger(bytes), "must be a positive size");

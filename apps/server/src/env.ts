@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { databaseKind } from "@cadence/db";
 import { z } from "zod";
-import { duration, jwtKeySet, rateRule, trustProxy } from "./env-parsers.js";
+import { byteSize, duration, jwtKeySet, rateRule, trustProxy } from "./env-parsers.js";
 
 /** The repository root, the same from src/ and dist/: the embedded database lives in `.data/` there. */
 const repoRoot = resolve(import.meta.dirname, "../../..");
@@ -28,6 +28,7 @@ const EnvSchema = z
     READY_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     PUBLIC_URL: z.url().optional(),
+    BODY_LIMIT: byteSize.default(1024 * 1024),
 
     JWT_SECRET: z.string().optional(),
     JWT_KEYS: jwtKeySet.optional(),

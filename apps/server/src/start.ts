@@ -49,7 +49,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     auth: authConfigFrom(env, (message) => log(`warning: ${message}`)),
     rateLimits: rateLimitConfigFrom(env),
   });
-  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: options.logError });
+  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: options.logError, bodyLimit: env.BODY_LIMIT });
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { appRouter, successStatusFor, toPublicError } from "@cadence/api";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { BodyError, readJsonBody } from "../json-body.js";
+import { sendError, sendJson } from "../json-response.js";
+import type { ContextFactory } from "../request-info.js";
+import { addParams, emptyInput } from "./input.js";
+import { compileRoutes, type RouteMatch } from "./routes.js";
+
+export const REST_PREFIX = "/api/v1";
+
+export interface RestOptions {
+  contextFor: ContextFactory;
+  onServerError: (error: unknown, path: string | undefined) => void;
+  /** Largest request body in bytes (BODY_LIMIT). */
+  bodyLimit: number;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The procedure's input: nothing for a procedure without input; else the JSON body (never coerced) or the query
+ * string, with the path parameters on top. Only path and query strings are converted to their documented types.
+ */
+async function inputOf(req: IncomingMessage, match: RouteMatch, bodyLimit: number): Promise<unknown> {
+  const { route, params, query } = match;
+  const body = route.readsBody ? await readJsonBody(req, bodyLimit) : undefined;
+  if (route.input.none) return undefined;
+  const input = emptyInput();
+  if (route.readsBody) {
+    if (isPlainObject(body)) Object.assign(input, body);
+    else if (body !== undefined && body !== null) throw new BodyError(400, "BAD_REQUEST", "Request body must be a JSON object");
+  } else {
+    addParams(route.input, input, query);
+  }
+  addParams(route.input, input, params);
+  return input;
+}
+
+/**
+ * The REST surface: every procedure with an `openapi` route, under {@link REST_PREFIX}. Each request calls its
+ * procedure directly, so middleware, authentication, rate limits, output validation and the error formatter run
+ * exactly as on /trpc; errors answer `{code, message, issues?}` with the status tRPC gives their code.
+ */
+export function createRestHandler(options: RestOptions) {
+  const { contextFor, onServerError, bodyLimit } = options;
+  const routes = compileRoutes(appRouter);
+
+  return async (req: IncomingMessage, res: ServerResponse, path: string, notFound: () => void): Promise<void> => {
+    const method = req.method ?? "GET";
+    const url = (req.url ?? "/").slice(REST_PREFIX.length) || "/";
+    const match = routes.find(method, url);
+    if (!match) {
+      // HEAD is not served, as before: it answers like an unknown route.
+      const allowed = method === "HEAD" ? [] : routes.allowedMethods(url);
+      if (allowed.length === 0) return notFound();
+      const allow = allowed.join(", ");
+      return sendError(res, 405, { code: "METHOD_NOT_SUPPORTED", message: `${method} is not allowed on ${path}; use ${allow}` }, { allow });
+    }
+
+    const { route } = match;
+    try {
+      const input = await inputOf(req, match, bodyLimit);
+      const data: unknown = await route.procedure({
+        ctx: contextFor(req, res),
+        getRawInput: () => Promise.resolve(input),
+        path: route.path,
+        type: route.type,
+        signal: undefined,
+        batchIndex: 0,
+      });
+      const status = successStatusFor(route.path, data);
+      if (status === 204 || data === undefined) {
+        res.writeHead(status);
+        res.end();
+        return;
+      }
+      sendJson(res, status, data);
+    } catch (cause) {
+      if (cause instanceof BodyError) {
+        // A refused body may still be arriving: close the connection rather than drain it.
+        return sendError(res, cause.status, { code: cause.code, message: cause.message }, cause.status === 413 ? { connection: "close" } : {});
+      }
+      const error = getTRPCErrorFromUnknown(cause);
+      if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, route.path);
+      sendError(res, getHTTPStatusCodeFromError(error), toPublicError(error));
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
+import FindMyWay from "find-my-way";
+import { planInput, type InputPlan } from "./input.js";
+
+/** A REST operation, resolved once at start-up from a procedure's `meta.openapi`. */
+export interface Route {
+  /** The procedure's dotted path, e.g. "tasks.list". */
+  path: string;
+  procedure: AnyTRPCProcedure;
+  type: "query" | "mutation";
+  /** POST, PUT and PATCH take a JSON body; GET and DELETE take the query string. */
+  readsBody: boolean;
+  input: InputPlan;
+}
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string | undefined>;
+  query: Record<string, string | string[] | undefined>;
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+interface OpenApiRoute {
+  method: Method;
+  path: string;
+  enabled?: boolean;
+}
+
+function openApiRouteOf(procedure: AnyTRPCProcedure): OpenApiRoute | undefined {
+  const meta = procedure._def.meta as { openapi?: OpenApiRoute } | undefined;
+  return meta?.openapi && meta.openapi.enabled !== false ? meta.openapi : undefined;
+}
+
+export interface RouteTable {
+  /** The route for this method and URL (path and query, relative to the REST prefix), or null. */
+  find(method: string, url: string): RouteMatch | null;
+  /** The methods some route serves at this path, for a 405's `Allow`. */
+  allowedMethods(url: string): Method[];
+}
+
+/**
+ * Compiles the route table from the router's own procedures: the same `meta.openapi` that generates the
+ * document, so there is no second list of routes. Paths match case-insensitively and ignore a trailing slash.
+ */
+export function compileRoutes(router: AnyTRPCRouter): RouteTable {
+  // 16 KiB: Node's header limit already bounds a URL; a long id should reach validation (400), not miss (404).
+  const table = FindMyWay({ caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 });
+  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure>;
+  for (const [path, procedure] of Object.entries(procedures)) {
+    const openapi = openApiRouteOf(procedure);
+    const type = procedure._def.type;
+    if (!openapi || type === "subscription") continue;
+    const route: Route = {
+      path,
+      procedure,
+      type,
+      readsBody: openapi.method !== "GET" && openapi.method !== "DELETE",
+      input: planInput(procedure._def.inputs),
+    };
+    table.on(openapi.method, openapi.path.replace(/\{(\w+)\}/g, ":$1"), () => undefined, route);
+  }
+  table.compile();
+
+  return {
+    find(method, url) {
+      const found = table.find(method as Method, url);
+      if (!found) return null;
+      return { route: found.store as Route, params: found.params, query: found.searchParams };
+    },
+    allowedMethods: (url) => METHODS.filter((method) => table.find(method, url) !== null),
+  };
+}
