@@ -10,8 +10,10 @@ import { z } from "zod";
  * Patterns are linear-time (one lookahead, no nested quantifiers): they run on bodies of up to 1 MiB.
  */
 
+// eslint-disable-next-line no-control-regex -- matching U+0000 is the point: PostgreSQL text cannot hold it
 const NO_NUL = /^[^\u0000]*$/;
 /** No NUL, and at least one character trimming keeps (`\s` is exactly the set String.prototype.trim removes). */
+// eslint-disable-next-line no-control-regex -- as above
 const NOT_BLANK = /^(?=[\s\S]*[^\s\u0000])[^\u0000]*$/;
 
 export const TRIMMED_NOTE =
