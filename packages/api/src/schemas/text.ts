@@ -7,14 +7,15 @@ import { z } from "zod";
  * - trimmed inputs lose what String.prototype.trim removes (Unicode white space, U+00A0 included) before their
  *   limits are checked, so the limits hold for the stored value, and their description says so. Their patterns
  *   match a value exactly when they match it trimmed, so the documented pattern holds for the raw input too.
- * Patterns are linear-time (one lookahead, no nested quantifiers): they run on bodies of up to 1 MiB.
+ * Patterns are linear-time (no nested or overlapping quantifiers) and use no lookaround, so schema-driven test
+ * generators can produce matching strings; they run on bodies of up to 1 MiB.
  */
 
 // eslint-disable-next-line no-control-regex -- matching U+0000 is the point: PostgreSQL text cannot hold it
 const NO_NUL = /^[^\u0000]*$/;
 /** No NUL, and at least one character trimming keeps (`\s` is exactly the set String.prototype.trim removes). */
 // eslint-disable-next-line no-control-regex -- as above
-const NOT_BLANK = /^(?=[\s\S]*[^\s\u0000])[^\u0000]*$/;
+const NOT_BLANK = /^\s*[^\s\u0000][^\u0000]*$/;
 
 export const TRIMMED_NOTE =
   "Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value.";
