@@ -78,10 +78,25 @@ describe("failed logins: 3 per minute per (IP, username) here", () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(9);
   });
 
-  it("gives an account one allowance whether it is named by username or email", async () => {
+  it("answers for an account's email after failures as its username exactly as for an email nobody has", async () => {
+    const victim = await register(server);
+    for (let i = 0; i < 3; i++) await server.rest("/auth/login", json("POST", { username: victim.user.username, password: "wrong-password" }));
+    const answer = async (username: string) => {
+      const res = await server.rest("/auth/login", json("POST", { username, password: "wrong-password" }));
+      return { status: res.status, limit: headersOf(res).limit, remaining: headersOf(res).remaining, body: await res.json() };
+    };
+    const linked = await answer(victim.user.email);
+    expect(linked).toEqual(await answer(`${uniqueName("nobody")}@example.com`));
+    expect(linked.status).toBe(401);
+  });
+
+  it("gives each name as sent (case aside) its own allowance: an account's username and email get one each", async () => {
     const { user } = await register(server);
-    for (const name of [user.username, user.email, user.username]) await server.rest("/auth/login", json("POST", { username: name, password: "wrong-password" }));
-    expect((await server.rest("/auth/login", json("POST", { username: user.email, password: "wrong-password" }))).status).toBe(429);
+    const attempt = (username: string) => server.rest("/auth/login", json("POST", { username, password: "wrong-password" }));
+    for (let i = 0; i < 3; i++) expect((await attempt(user.username)).status).toBe(401);
+    await expectLimited(await attempt(user.username.toUpperCase()), 3);
+    for (let i = 0; i < 3; i++) expect((await attempt(user.email)).status).toBe(401);
+    await expectLimited(await attempt(user.email.toUpperCase()), 3);
   });
 
   it("clears the failure count after a successful login", async () => {

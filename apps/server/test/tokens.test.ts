@@ -29,10 +29,11 @@ interface Forge {
   exp?: number | string;
   role?: string;
   sub?: string;
+  sid?: string;
 }
 
 function forge(options: Forge = {}): Promise<string> {
-  return new SignJWT({ role: options.role ?? "user", sid: sessionId })
+  return new SignJWT({ role: options.role ?? "user", sid: options.sid ?? sessionId })
     .setProtectedHeader({ alg: options.alg ?? "HS256", kid: options.kid ?? kid })
     .setSubject(options.sub ?? user.id)
     .setIssuer(options.iss ?? "cadence")
@@ -64,6 +65,8 @@ describe("access token verification", () => {
       return `${h}.${payload}.${s}`;
     }],
     ["a user that does not exist", () => forge({ sub: "00000000-0000-4000-8000-000000000000" })],
+    ["a subject that is not a UUID", () => forge({ sub: "not-a-uuid" })],
+    ["a session id that is not a UUID", () => forge({ sid: "not-a-uuid" })],
     ["garbage", async () => "not.a.jwt"],
   ])("refuses %s with 401", async (_case, make) => {
     const res = await server.rest("/users/me", bearer(await make()));

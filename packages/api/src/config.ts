@@ -22,7 +22,7 @@ export interface RateLimitRule {
 export interface RateLimitConfig {
   /** `memory`: per process; `postgres`: shared through the database by every instance. */
   store: "memory" | "postgres";
-  /** Failed logins per (client IP, username). */
+  /** Failed logins per (client IP, name as sent). */
   loginFailures: RateLimitRule;
   /** Registrations per client IP. */
   register: RateLimitRule;

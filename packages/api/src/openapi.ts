@@ -1,15 +1,23 @@
 import type { OpenAPIObject } from "trpc-to-openapi";
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import type { Meta } from "./meta.js";
+import { describeRequestBodies, type RoutedInput } from "./openapi-bodies.js";
 import { appRouter } from "./root.js";
 
 type Operation = { responses?: Record<string, unknown> } & Record<string, unknown>;
 
 /** Procedures by their dotted path ("health.ready"), as tRPC flattens them at runtime. */
-const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } } | undefined>;
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta; inputs?: unknown[] } } | undefined>;
 
 function procedureMetas(): Meta[] {
   return Object.values(procedures).map((procedure) => procedure?._def.meta ?? {});
+}
+
+function routedInputs(): RoutedInput[] {
+  return Object.values(procedures).flatMap((procedure) => {
+    const route = procedure?._def.meta?.openapi;
+    return route ? [{ method: route.method, path: route.path, input: procedure._def.inputs?.[0] }] : [];
+  });
 }
 
 /** Moves the generator's fixed "200" to the status REST really answers with (201, 204, or extra ones like 503). */
@@ -88,7 +96,7 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An access token or an API key" } },
   });
   document.tags = Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description }));
-  return describePublicErrors(applySuccessStatuses(document));
+  return describeRequestBodies(describePublicErrors(applySuccessStatuses(document)), routedInputs());
 }
 
 /** The REST status for a successful call, from the procedure's meta. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
+import { z } from "zod";
 import type { AuthConfig } from "../config.js";
 
 const ALGORITHM = "HS256";
@@ -9,6 +10,12 @@ export interface AccessClaims {
   sessionId: string;
   role: "user" | "admin";
 }
+
+/**
+ * The claims we read, checked even on a token with a valid signature: a malformed one (a `sub` that is not a
+ * UUID, say) must be an invalid token (401), never reach the database as a value it refuses (400).
+ */
+const Claims = z.object({ sub: z.uuid(), sid: z.uuid(), role: z.enum(["user", "admin"]) });
 
 /** Signs an access token with the newest key: sub, sid, role, iat, exp, iss, aud, jti and the key's kid. */
 export async function signAccessToken(config: AuthConfig, claims: AccessClaims): Promise<string> {
@@ -45,9 +52,9 @@ export async function verifyAccessToken(config: AuthConfig, token: string): Prom
         requiredClaims: ["sub", "sid", "exp", "iat", "jti"],
       },
     );
-    const { sub, sid, role } = payload;
-    if (typeof sub !== "string" || typeof sid !== "string" || (role !== "user" && role !== "admin")) return null;
-    return { userId: sub, sessionId: sid, role };
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) return null;
+    return { userId: claims.data.sub, sessionId: claims.data.sid, role: claims.data.role };
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;
     throw error;

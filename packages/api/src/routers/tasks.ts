@@ -1,6 +1,16 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { MyTaskListInput, Task, TaskCreateInput, TaskIdInput, TaskListInput, TaskPage, TaskReplaceInput, TaskUpdateInput } from "../schemas/tasks.js";
+import {
+  IfMatchHeader,
+  MyTaskListInput,
+  Task,
+  TaskCreateInput,
+  TaskIdInput,
+  TaskListInput,
+  TaskPage,
+  TaskReplaceInput,
+  TaskUpdateInput,
+} from "../schemas/tasks.js";
 import { listMyTasks, listProjectTasks } from "../services/task-list.js";
 import { createTask, deleteTask, getTask, writeTask } from "../services/tasks.js";
 import { scopedProcedure } from "../trpc.js";
@@ -8,7 +18,6 @@ import { scopedProcedure } from "../trpc.js";
 const tags = ["tasks"];
 const read = scopedProcedure("tasks:read");
 const write = scopedProcedure("tasks:write");
-const ifMatch = z.object({ "if-match": z.string().optional().describe("The version the write expects, e.g. 3") });
 
 export const tasksRouter = {
   create: write
@@ -49,7 +58,7 @@ export const tasksRouter = {
         path: "/tasks/{id}",
         tags,
         summary: "Replace every writable field of a task",
-        requestHeaders: ifMatch,
+        requestHeaders: IfMatchHeader,
         errorResponses: [400, 401, 403, 404, 409, 415, 429],
       },
     })
@@ -64,7 +73,7 @@ export const tasksRouter = {
         path: "/tasks/{id}",
         tags,
         summary: "Change some fields of a task",
-        requestHeaders: ifMatch,
+        requestHeaders: IfMatchHeader,
         errorResponses: [400, 401, 403, 404, 409, 415, 429],
       },
     })

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id, Timestamp } from "./common.js";
 import { Scope } from "./scopes.js";
+import { trimmedText } from "./text.js";
 
 export const ApiKey = z
   .object({
@@ -20,7 +21,7 @@ export const ApiKeyCreated = ApiKey.extend({
 }).meta({ id: "ApiKeyCreated" });
 
 export const ApiKeyCreateInput = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: trimmedText({ max: 100 }),
   scopes: z
     .array(Scope)
     .min(1)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id, PageInput, Timestamp, pageOf } from "./common.js";
+import { text } from "./text.js";
 
 export const AuditEvent = z
   .object({
@@ -22,9 +23,9 @@ export const AuditEventPage = pageOf(AuditEvent, "AuditEventPage");
 export const AuditListInput = z
   .strictObject({
     actorId: Id.optional(),
-    entityType: z.string().min(1).max(50).optional(),
+    entityType: text({ min: 1, max: 50 }).optional(),
     entityId: Id.optional(),
-    action: z.string().min(1).max(100).optional(),
+    action: text({ min: 1, max: 100 }).optional(),
     projectId: Id.optional(),
     from: z.iso.datetime({ offset: true }).optional().describe("At or after this instant"),
     to: z.iso.datetime({ offset: true }).optional().describe("Before this instant"),

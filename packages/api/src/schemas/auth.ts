@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trimmedText } from "./text.js";
 import { DisplayName, Email, Password, Username } from "./users.js";
 
 export const RegisterInput = z.strictObject({
@@ -9,7 +10,7 @@ export const RegisterInput = z.strictObject({
 });
 
 export const LoginInput = z.strictObject({
-  username: z.string().trim().min(1).max(254).describe("Username or email"),
+  username: trimmedText({ max: 254, description: "Username or email, in any case" }),
   password: z.string().min(1).max(128),
 });
 

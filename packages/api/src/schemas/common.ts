@@ -13,6 +13,23 @@ export const PageInput = {
   perPage: z.number().int().min(1).max(100).default(20).describe("Items per page, 1-100"),
 };
 
+/** The meta key under which a PATCH input names the fields of which at least one must be sent. */
+export const AT_LEAST_ONE_OF = "atLeastOneOf";
+
+/**
+ * A PATCH input: a strict object of which at least one of `fields` must be sent. The rule is kept in the schema's
+ * meta too, because the OpenAPI generator drops refinements; openapi.ts writes it into the request body schema.
+ */
+export function atLeastOneOf<Shape extends z.ZodRawShape>(shape: Shape, fields: readonly (keyof Shape & string)[], message?: string) {
+  return z
+    .strictObject(shape)
+    .refine(
+      (input) => fields.some((field) => (input as Record<string, unknown>)[field] !== undefined),
+      message ?? `Send at least one of ${fields.join(", ")}`,
+    )
+    .meta({ [AT_LEAST_ONE_OF]: fields });
+}
+
 /** `{items, page, perPage, total, totalPages}` around any item schema. */
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { Id, PageInput, Timestamp, pageOf } from "./common.js";
+import { Id, PageInput, Timestamp, atLeastOneOf, pageOf } from "./common.js";
+import { text, trimmedText } from "./text.js";
 
-export const ProjectName = z.string().trim().min(1).max(100);
-export const ProjectDescription = z.string().max(2000).nullable();
+export const ProjectName = trimmedText({ max: 100 });
+export const ProjectDescription = text({ max: 2000, description: "Stored exactly as sent (not trimmed)" }).nullable();
 
 export const Project = z
   .object({
@@ -22,14 +23,12 @@ export const ProjectCreateInput = z.strictObject({ name: ProjectName, descriptio
 
 export const ProjectListInput = z.strictObject({
   ...PageInput,
-  q: z.string().trim().min(1).max(100).optional().describe("Case-insensitive match on the name"),
+  q: trimmedText({ max: 100, description: "Case-insensitive match on the name" }).optional(),
 });
 
 export const ProjectIdInput = z.strictObject({ id: Id });
 
-export const ProjectUpdateInput = z
-  .strictObject({ id: Id, name: ProjectName.optional(), description: ProjectDescription.optional() })
-  .refine((input) => input.name !== undefined || input.description !== undefined, "Send at least one of name, description");
+export const ProjectUpdateInput = atLeastOneOf({ id: Id, name: ProjectName.optional(), description: ProjectDescription.optional() }, ["name", "description"]);
 
 export const MemberRole = z.enum(["owner", "member"]).meta({ id: "MemberRole" });
 

@@ -1,18 +1,28 @@
 import { z } from "zod";
-import { Id, IsoDate, PageInput, Timestamp, pageOf } from "./common.js";
+import { Id, IsoDate, PageInput, Timestamp, atLeastOneOf, pageOf } from "./common.js";
+import { text, trimmedText } from "./text.js";
 
 export const TaskStatus = z.enum(["pending", "in_progress", "completed"]).meta({ id: "TaskStatus" });
 export const TaskPriority = z.enum(["low", "medium", "high"]).meta({ id: "TaskPriority" });
 
-const Title = z.string().trim().min(1).max(150);
-const Description = z.string().max(5000).nullable();
+const Title = trimmedText({ max: 150 });
+const Description = text({ max: 5000, description: "Stored exactly as sent (not trimmed)" }).nullable();
 const DueDate = IsoDate.nullable().describe("YYYY-MM-DD");
-const Tag = z.string().trim().min(1).max(30).toLowerCase();
+const Tag = trimmedText({ max: 30, lowercase: true });
 /** Up to 10 tags, trimmed, lowercased and de-duplicated. */
 const Tags = z
   .array(Tag)
   .transform((tags) => [...new Set(tags)])
   .pipe(z.array(z.string()).max(10, "at most 10 distinct tags"));
+/** An If-Match header carrying a task version: `3`, `"3"` or `W/"3"`. */
+export const IF_MATCH = /^\s*(?:W\/)?(?:"(\d+)"|(\d+))\s*$/;
+export const IfMatchHeader = z.object({
+  "if-match": z
+    .string()
+    .regex(IF_MATCH, "If-Match must carry a task version, e.g. If-Match: 3")
+    .optional()
+    .describe('The version the write expects: 3, "3" or W/"3" (an empty or other value is 400)'),
+});
 const ExpectedVersion = z.number().int().min(1).optional().describe("Write only if the task is still at this version (also: If-Match)");
 
 export const Task = z
@@ -60,9 +70,9 @@ export const TaskReplaceInput = z.strictObject({
   expectedVersion: ExpectedVersion,
 });
 
-/** PATCH: any non-empty subset of the writable fields. */
-export const TaskUpdateInput = z
-  .strictObject({
+/** PATCH: any non-empty subset of the writable fields (`expectedVersion` alone changes nothing). */
+export const TaskUpdateInput = atLeastOneOf(
+  {
     id: Id,
     title: Title.optional(),
     description: Description.optional(),
@@ -72,11 +82,10 @@ export const TaskUpdateInput = z
     assigneeId: Id.nullable().optional(),
     tags: Tags.optional(),
     expectedVersion: ExpectedVersion,
-  })
-  .refine(
-    (input) => Object.entries(input).some(([key, value]) => key !== "id" && key !== "expectedVersion" && value !== undefined),
-    "Send at least one field to change",
-  );
+  },
+  ["title", "description", "status", "priority", "dueDate", "assigneeId", "tags"],
+  "Send at least one field to change",
+);
 
 export const TaskIdInput = z.strictObject({ id: Id });
 
@@ -85,8 +94,8 @@ export const TASK_SORTS = ["createdAt", "updatedAt", "dueDate", "priority", "tit
 const filters = {
   status: TaskStatus.optional(),
   priority: TaskPriority.optional(),
-  tag: z.string().trim().min(1).max(30).toLowerCase().optional(),
-  q: z.string().trim().min(1).max(200).optional().describe("Case-insensitive match on title or description"),
+  tag: trimmedText({ max: 30, lowercase: true, description: "Tasks carrying this tag" }).optional(),
+  q: trimmedText({ max: 200, description: "Case-insensitive match on title or description" }).optional(),
   dueBefore: IsoDate.optional().describe("Due strictly before this date"),
   dueAfter: IsoDate.optional().describe("Due strictly after this date"),
   sort: z.enum(TASK_SORTS).default("createdAt"),

@@ -1,16 +1,19 @@
 import { z } from "zod";
-import { Id, PageInput, Timestamp, pageOf } from "./common.js";
+import { Id, PageInput, Timestamp, atLeastOneOf, pageOf } from "./common.js";
+import { TRIMMED_NOTE, trimmable, trimmedText } from "./text.js";
 
 export const Role = z.enum(["user", "admin"]).meta({ id: "Role" });
 
-export const Email = z.string().trim().max(254).pipe(z.email());
+export const Email = z.email({ pattern: trimmable(z.regexes.email) }).trim().max(254).describe(TRIMMED_NOTE);
+/** Checked before lowercasing, so no character outside A-Z can lowercase its way in (U+212A KELVIN SIGN becomes "k"). */
 export const Username = z
   .string()
+  .regex(trimmable(/^[A-Za-z0-9_-]{3,32}$/), "3-32 characters of a-z, 0-9, _ and -")
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9_-]{3,32}$/, "3-32 characters of a-z, 0-9, _ and -");
+  .describe(`3-32 characters of a-z, 0-9, _ and -; stored lowercased. ${TRIMMED_NOTE}`);
 export const Password = z.string().min(8, "at least 8 characters").max(128, "at most 128 characters");
-export const DisplayName = z.string().trim().min(1).max(100);
+export const DisplayName = trimmedText({ max: 100 });
 
 /** What every client sees of a user; never a hash. */
 export const User = z
@@ -29,9 +32,7 @@ export type User = z.infer<typeof User>;
 
 export const UserPage = pageOf(User, "UserPage");
 
-export const UpdateMeInput = z
-  .strictObject({ name: DisplayName.nullable().optional(), email: Email.optional() })
-  .refine((input) => Object.keys(input).length > 0, "Send at least one of name, email");
+export const UpdateMeInput = atLeastOneOf({ name: DisplayName.nullable().optional(), email: Email.optional() }, ["name", "email"]);
 
 export const ChangePasswordInput = z.strictObject({
   currentPassword: z.string().min(1).max(128),
@@ -40,11 +41,9 @@ export const ChangePasswordInput = z.strictObject({
 
 export const UserListInput = z.strictObject({
   ...PageInput,
-  q: z.string().trim().min(1).max(100).optional().describe("Case-insensitive match on email, username or name"),
+  q: trimmedText({ max: 100, description: "Case-insensitive match on email, username or name" }).optional(),
 });
 
 export const UserIdInput = z.strictObject({ id: Id });
 
-export const UserUpdateInput = z
-  .strictObject({ id: Id, role: Role.optional(), disabled: z.boolean().optional() })
-  .refine((input) => input.role !== undefined || input.disabled !== undefined, "Send at least one of role, disabled");
+export const UserUpdateInput = atLeastOneOf({ id: Id, role: Role.optional(), disabled: z.boolean().optional() }, ["role", "disabled"]);

@@ -62,19 +62,21 @@ export async function register(ctx: Context, input: NewUser): Promise<User> {
 }
 
 /**
- * Logs in by username or email. Attempts count per (client IP, account) before the password is checked, so
- * parallel guesses cannot slip past the limit; a success clears the count. The account is keyed by user id
- * when it exists, so its username and email share one allowance. Unknown users are verified against a dummy
- * hash so they take as long as a wrong password.
+ * Logs in by username or email. Attempts count per (client IP, name as sent, case aside) before the password is
+ * checked, so parallel guesses cannot slip past the limit; a success clears the count. The key never depends on
+ * whether or whose account the name belongs to: an account's username and its email each get their own allowance,
+ * exactly like names nobody has, so the limit cannot tell which email belongs to which account. Unknown users are
+ * verified against a dummy hash so they take as long as a wrong password.
  */
 export async function login(ctx: Context, input: { username: string; password: string }): Promise<TokenPair> {
+  const name = input.username.toLowerCase();
+  const limitKey = `${ctx.ip}:name:${name}`;
+  await enforce(ctx, ctx.limiters.loginFailures, limitKey);
   const [user] = await ctx.db
     .select({ id: users.id, role: users.role, disabled: users.disabled, passwordHash: users.passwordHash })
     .from(users)
-    .where(or(eq(users.username, input.username.toLowerCase()), sql`lower(${users.email}) = lower(${input.username})`))
+    .where(or(eq(users.username, name), sql`lower(${users.email}) = lower(${input.username})`))
     .limit(1);
-  const limitKey = `${ctx.ip}:${user ? `user:${user.id}` : `name:${input.username.toLowerCase()}`}`;
-  await enforce(ctx, ctx.limiters.loginFailures, limitKey);
   const valid = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !valid || user.disabled) throw new TRPCError({ code: "UNAUTHORIZED", message: BAD_CREDENTIALS });
   await ctx.limiters.loginFailures.reset(limitKey);

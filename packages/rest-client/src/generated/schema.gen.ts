@@ -833,6 +833,7 @@ export interface operations {
                 "application/json": {
                     /** @description ISO 8601; must be in the future */
                     expiresAt?: string | null;
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     name: string;
                     scopes: components["schemas"]["Scope"][];
                 };
@@ -1064,7 +1065,7 @@ export interface operations {
             content: {
                 "application/json": {
                     password: string;
-                    /** @description Username or email */
+                    /** @description Username or email, in any case. Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     username: string;
                 };
             };
@@ -1276,9 +1277,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: email
+                     * @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value.
+                     */
                     email: string;
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     name?: string;
                     password: string;
+                    /** @description 3-32 characters of a-z, 0-9, _ and -; stored lowercased. Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     username: string;
                 };
             };
@@ -1449,6 +1456,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string | null;
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     name: string;
                 };
             };
@@ -1682,6 +1690,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string | null;
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     name?: string;
                 };
             };
@@ -2233,6 +2242,7 @@ export interface operations {
                     /** @default pending */
                     status?: components["schemas"]["TaskStatus"];
                     tags?: string[];
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     title: string;
                 };
             };
@@ -2507,7 +2517,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version the write expects, e.g. 3 */
+                /** @description The version the write expects: 3, "3" or W/"3" (an empty or other value is 400) */
                 "if-match"?: string;
             };
             path: {
@@ -2527,6 +2537,7 @@ export interface operations {
                     priority: components["schemas"]["TaskPriority"];
                     status: components["schemas"]["TaskStatus"];
                     tags: string[];
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     title: string;
                 };
             };
@@ -2693,7 +2704,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The version the write expects, e.g. 3 */
+                /** @description The version the write expects: 3, "3" or W/"3" (an empty or other value is 400) */
                 "if-match"?: string;
             };
             path: {
@@ -2713,6 +2724,7 @@ export interface operations {
                     priority?: components["schemas"]["TaskPriority"];
                     status?: components["schemas"]["TaskStatus"];
                     tags?: string[];
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
                     title?: string;
                 };
             };
@@ -3104,6 +3116,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: email
+                     * @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value.
+                     */
                     email?: string;
                     name?: string | null;
                 };
