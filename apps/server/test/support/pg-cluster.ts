@@ -28,21 +28,24 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Initialises and starts a throw-away cluster through scripts/pg-cluster.sh (the one with-postgres.sh uses). */
+/**
+ * Initialises and starts a throw-away cluster through scripts/pg-cluster.sh (the one with-postgres.sh uses), with
+ * synchronous_commit on: every acknowledged commit must survive the cluster being killed.
+ */
 export async function createPgCluster(): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), "cadence-fault-pg-"));
   const port = await freePort();
   const cluster = (...args: string[]) => run("bash", [script, ...args], { maxBuffer: 1 << 20 }).then(() => undefined);
   try {
     await cluster("init", dir);
-    await cluster("start", dir, String(port));
+    await cluster("start", dir, String(port), "durable");
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () => cluster("start", dir, String(port)),
+    start: () => cluster("start", dir, String(port), "durable"),
     stop: (mode = "immediate") => cluster("stop", dir, mode),
     dispose: async () => {
       await cluster("stop", dir, "immediate");
