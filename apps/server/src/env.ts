@@ -26,6 +26,7 @@ const EnvSchema = z
       }),
     DATA_DIR: z.string().min(1).default(resolve(repoRoot, ".data")),
     READY_TIMEOUT_MS: positiveInt.default(2000),
+    DATABASE_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),

@@ -20,7 +20,7 @@ export interface StartOptions {
   /** Use this database instead of opening the one `env` describes (tests hand in a prepared copy). */
   database?: DatabaseHandle | undefined;
   log?: (message: string) => void;
-  /** Structured error lines; stderr as JSON by default. */
+  /** Structured log lines (errors, the database outage warning); stderr as JSON by default. */
   logError?: (line: Record<string, unknown>) => void;
 }
 
@@ -33,9 +33,16 @@ function shouldSeedDemo(env: Env): boolean {
 /** Opens the database, applies pending migrations, bootstraps accounts and serves the app. */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((message: string) => console.log(message));
+  const logLine = options.logError ?? ((line: Record<string, unknown>) => console.error(JSON.stringify(line)));
+  // One bound for every wait on the database: connecting, each statement, and the whole procedure (api deps).
   const handle =
     options.database ??
-    (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, connectTimeoutSeconds: 5 }));
+    (await openDatabase({
+      url: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      connectTimeoutSeconds: env.DATABASE_TIMEOUT_MS / 1000,
+      statementTimeoutMs: env.DATABASE_TIMEOUT_MS,
+    }));
   await handle.migrate();
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const created = await ensureAdmin(handle.db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, username: env.ADMIN_USERNAME });
@@ -48,8 +55,10 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     readyTimeoutMs: env.READY_TIMEOUT_MS,
     auth: authConfigFrom(env, (message) => log(`warning: ${message}`)),
     rateLimits: rateLimitConfigFrom(env),
+    databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
+    log: logLine,
   });
-  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: options.logError, bodyLimit: env.BODY_LIMIT });
+  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: logLine, bodyLimit: env.BODY_LIMIT });
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;

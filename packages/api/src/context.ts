@@ -1,7 +1,11 @@
 import type { Database } from "@cadence/db";
 import { resolveIdentity, type IdentityResult } from "./auth/identity.js";
 import type { AuthConfig, RateLimitConfig } from "./config.js";
+import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
+
+/** Default bound on a procedure's wait for the database before it answers 503 (see DATABASE_TIMEOUT_MS). */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 2000;
 
 /** Process-wide dependencies of every procedure, built once at start-up. */
 export interface ApiDeps {
@@ -10,6 +14,9 @@ export interface ApiDeps {
   readyTimeoutMs: number;
   auth: AuthConfig;
   limiters: Limiters;
+  /** How long a procedure may wait for the database before it answers 503 SERVICE_UNAVAILABLE. */
+  databaseTimeoutMs: number;
+  outage: OutageMonitor;
 }
 
 export interface ApiOptions {
@@ -17,6 +24,9 @@ export interface ApiOptions {
   readyTimeoutMs: number;
   auth: AuthConfig;
   rateLimits: RateLimitConfig;
+  databaseTimeoutMs?: number;
+  /** Structured log lines (the database outage warning); JSON on stderr by default. */
+  log?: (line: Record<string, unknown>) => void;
 }
 
 export function createApiDeps(options: ApiOptions): ApiDeps {
@@ -25,6 +35,8 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
     readyTimeoutMs: options.readyTimeoutMs,
     auth: options.auth,
     limiters: createLimiters(options.rateLimits, options.db),
+    databaseTimeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
+    outage: createOutageMonitor(options.log ?? ((line) => console.error(JSON.stringify(line)))),
   };
 }
 

@@ -4,7 +4,8 @@ import type { Context } from "./context.js";
 import { toPublicError } from "./errors.js";
 import type { Meta } from "./meta.js";
 import { enforce } from "./rate-limit/headers.js";
-import { isConcurrencyFailure, isDataException } from "./services/db-errors.js";
+import { OUTAGE_RETRY_AFTER_SECONDS, withDeadline } from "./database-outage.js";
+import { isConcurrencyFailure, isDatabaseUnavailable, isDataException } from "./services/db-errors.js";
 import type { Scope } from "./schemas/scopes.js";
 
 const t = initTRPC
@@ -35,18 +36,38 @@ export const probeProcedure = t.procedure;
 
 /**
  * Database refusals that are not server faults: values it cannot store (NUL bytes, out-of-range dates) are the
- * client's error (400); a deadlock or serialization failure with a concurrent request is a conflict to retry (409).
+ * client's error (400); a deadlock or serialization failure with a concurrent request is a conflict to retry (409);
+ * a database that is down, unreachable or too slow is 503 with Retry-After, within `databaseTimeoutMs` (the
+ * deadline also bounds waiting for a pooled connection, which the driver's own timeouts do not).
  */
-const baseProcedure = t.procedure.use(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && isDataException(result.error.cause)) {
+const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
+  let result: Awaited<ReturnType<typeof next>>;
+  try {
+    result = await withDeadline(next(), ctx.databaseTimeoutMs);
+  } catch (deadline) {
+    throw unavailable(ctx, deadline);
+  }
+  if (result.ok) {
+    ctx.outage.available();
+    return result;
+  }
+  const cause = result.error.cause;
+  if (isDatabaseUnavailable(cause)) throw unavailable(ctx, cause);
+  if (isDataException(cause)) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "A value in the request cannot be stored (out of range or contains a NUL character)" });
   }
-  if (!result.ok && isConcurrencyFailure(result.error.cause)) {
+  if (isConcurrencyFailure(cause)) {
     throw new TRPCError({ code: "CONFLICT", message: "The request collided with a concurrent change; retry it" });
   }
   return result;
 });
+
+/** 503 with Retry-After; the outage is logged once per window, not once per request. */
+function unavailable(ctx: Pick<Context, "outage" | "setHeader">, cause: unknown): TRPCError {
+  ctx.outage.unavailable(cause);
+  ctx.setHeader("Retry-After", String(OUTAGE_RETRY_AFTER_SECONDS));
+  return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; retry shortly" });
+}
 
 /**
  * Anonymous auth endpoints (register, login, refresh, logout). They are exempt from the general request limit

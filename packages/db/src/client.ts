@@ -7,6 +7,8 @@ export interface DatabaseConfig {
   url?: string | undefined;
   dataDir: string;
   connectTimeoutSeconds?: number;
+  /** postgres:// only: statement_timeout of every pooled connection. */
+  statementTimeoutMs?: number;
 }
 
 export type DatabaseKind = "embedded" | "memory" | "postgres";
@@ -27,5 +29,6 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   return openPostgres({
     url: config.url as string,
     ...(config.connectTimeoutSeconds === undefined ? {} : { connectTimeoutSeconds: config.connectTimeoutSeconds }),
+    ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
   });
 }

@@ -17,6 +17,8 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_REGISTER: "10000/1h",
   RATE_LIMIT_REFRESH: "10000/1m",
   RATE_LIMIT_REQUESTS: "100000/1m",
+  // Generous on a loaded test machine; the outage tests set their own.
+  DATABASE_TIMEOUT_MS: "10000",
 };
 
 export interface TestServer {
@@ -35,11 +37,14 @@ export interface TestServer {
  * Starts the real server on an ephemeral port over a private copy of the migrated database,
  * or over `env.DATABASE_URL` when the test names one, or over another test server's database (two instances).
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { shareDatabaseWith?: TestServer } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { shareDatabaseWith?: TestServer; logError?: (line: Record<string, unknown>) => void } = {},
+): Promise<TestServer> {
   const config = loadEnv({ ...TEST_ENV, ...env });
   const shared = options.shareDatabaseWith?.running.database;
   const database: TestDatabase | undefined = env.DATABASE_URL || shared ? undefined : await openTestDatabase();
-  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {}, logError: () => {} });
+  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {}, logError: options.logError ?? (() => {}) });
   const url = running.url;
   return {
     url,

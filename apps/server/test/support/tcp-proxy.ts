@@ -8,20 +8,30 @@ export interface TcpProxy {
   port: number;
   /** Cuts every open connection and refuses new ones (the port stays bound, connections are reset). */
   down(): void;
+  /** A silent network: open connections stop forwarding and new ones are accepted but never answered. */
+  stall(): void;
+  /** Forwards again; connections held by {@link stall} are cut, as a recovered network would. */
   up(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
-  let accepting = true;
+  let mode: "up" | "down" | "stall" = "up";
   const sockets = new Set<Socket>();
+  const held = new Set<Socket>();
+  const hold = (socket: Socket) => {
+    socket.unpipe();
+    socket.pause();
+    held.add(socket);
+  };
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   };
   const server: Server = createServer((client) => {
     track(client);
-    if (!accepting) return client.resetAndDestroy();
+    if (mode === "down") return client.resetAndDestroy();
+    if (mode === "stall") return hold(client);
     const upstream = connect(target.port, target.host);
     track(upstream);
     client.pipe(upstream).pipe(client);
@@ -34,11 +44,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port: address.port,
     down: () => {
-      accepting = false;
+      mode = "down";
       for (const socket of sockets) socket.destroy();
     },
+    stall: () => {
+      mode = "stall";
+      for (const socket of sockets) hold(socket);
+    },
     up: () => {
-      accepting = true;
+      mode = "up";
+      for (const socket of held) socket.destroy();
+      held.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,6 +11,16 @@ export interface PostgresOptions {
   url: string;
   maxConnections?: number;
   connectTimeoutSeconds?: number;
+  /** Server-side statement_timeout of every pooled connection (unset: the server's own setting). */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Reconnect delay after failed attempts: postgres.js's default grows to 20 s during an outage, which would keep
+ * the pool away for that long after the server is back. Capped at 0.5 s, with jitter so connections spread out.
+ */
+function reconnectDelaySeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2);
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
@@ -18,7 +28,9 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     max: options.maxConnections ?? 10,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 30,
+    backoff: reconnectDelaySeconds,
     onnotice: () => {},
+    ...(options.statementTimeoutMs === undefined ? {} : { connection: { statement_timeout: options.statementTimeoutMs } }),
   });
   const db = drizzle({ client, schema, casing: "snake_case" });
   return {

@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+import { sharedConfig } from "../../vitest.shared.js";
+
+/** `pnpm test:faults`: tests that break the database on purpose, each on a PostgreSQL cluster of its own. */
+export default defineConfig({
+  ...sharedConfig,
+  test: { ...sharedConfig.test, include: ["test/faults/**/*.test.ts"], fileParallelism: false },
+});

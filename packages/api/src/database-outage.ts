@@ -1,0 +1,53 @@
+import { errorCode } from "./services/db-errors.js";
+
+/** What an outage answer tells clients to wait before retrying (the `Retry-After` header, in seconds). */
+export const OUTAGE_RETRY_AFTER_SECONDS = 2;
+
+/** Thrown when a procedure has not settled within the database deadline; classified as unavailable. */
+export class DatabaseDeadlineError extends Error {
+  readonly code = "DATABASE_DEADLINE";
+  constructor(ms: number) {
+    super(`no answer from the database within ${ms} ms`);
+  }
+}
+
+/**
+ * Settles like `work`, or rejects with {@link DatabaseDeadlineError} after `ms`. The driver's own timeouts
+ * (connect, statement_timeout) usually answer first; this bounds what they cannot, such as waiting in the pool
+ * for a connection while the server is gone. The abandoned work keeps running and its outcome is dropped.
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseDeadlineError(ms)), ms);
+  });
+  work.catch(() => {});
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Logs a database outage once when it starts and once when it ends, however many requests it fails. */
+export interface OutageMonitor {
+  /** A request failed because the database is unavailable. */
+  unavailable(error: unknown): void;
+  /** A request that used the database succeeded. */
+  available(): void;
+}
+
+export function createOutageMonitor(log: (line: Record<string, unknown>) => void, now: () => number = Date.now): OutageMonitor {
+  let since: number | undefined;
+  let failed = 0;
+  return {
+    unavailable(error) {
+      failed++;
+      if (since !== undefined) return;
+      since = now();
+      log({ level: "warn", msg: "database unavailable: answering 503 until it is back", code: errorCode(error) ?? "unknown" });
+    },
+    available() {
+      if (since === undefined) return;
+      log({ level: "info", msg: "database available again", downMs: now() - since, failedRequests: failed });
+      since = undefined;
+      failed = 0;
+    },
+  };
+}

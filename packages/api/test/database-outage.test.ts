@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { createOutageMonitor, withDeadline } from "../src/database-outage.js";
+import { isDatabaseUnavailable } from "../src/services/db-errors.js";
+
+/** postgres.js and Node shape their errors like this: a `code`, possibly under a Drizzle wrapper's `cause`. */
+function driverError(code: string, wrapped = false): Error {
+  const error = Object.assign(new Error("driver says"), { code });
+  return wrapped ? new Error("Failed query", { cause: error }) : error;
+}
+
+describe("isDatabaseUnavailable", () => {
+  it.each(["ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECT_TIMEOUT", "57P01", "57P03", "08006", "08001", "53300", "57014"])(
+    "treats %s as the database being unavailable, wrapped or not",
+    (code) => {
+      expect(isDatabaseUnavailable(driverError(code))).toBe(true);
+      expect(isDatabaseUnavailable(driverError(code, true))).toBe(true);
+    },
+  );
+
+  it.each(["23505", "22P02", "40001", "42P01"])("leaves %s to the other mappings", (code) => {
+    expect(isDatabaseUnavailable(driverError(code))).toBe(false);
+  });
+
+  it("is false for errors without a code", () => {
+    expect(isDatabaseUnavailable(new Error("bug"))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe("withDeadline", () => {
+  it("rejects with a DATABASE_DEADLINE error that counts as unavailable when the work outlasts it", async () => {
+    const error = await withDeadline(new Promise(() => {}), 10).catch((caught: unknown) => caught);
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it("settles like the work when it is faster", async () => {
+    await expect(withDeadline(Promise.resolve(42), 1000)).resolves.toBe(42);
+  });
+});
+
+describe("createOutageMonitor", () => {
+  it("logs one warning per outage and one line when it ends, however many requests fail", () => {
+    const lines: Record<string, unknown>[] = [];
+    let now = 1000;
+    const monitor = createOutageMonitor((line) => lines.push(line), () => now);
+    monitor.available();
+    for (let i = 0; i < 50; i++) monitor.unavailable(driverError("ECONNREFUSED"));
+    now = 4000;
+    monitor.available();
+    monitor.available();
+    monitor.unavailable(driverError("57P01", true));
+    expect(lines).toEqual([
+      { level: "warn", msg: "database unavailable: answering 503 until it is back", code: "ECONNREFUSED" },
+      { level: "info", msg: "database available again", downMs: 3000, failedRequests: 50 },
+      { level: "warn", msg: "database unavailable: answering 503 until it is back", code: "57P01" },
+    ]);
+  });
+});
