@@ -50,12 +50,13 @@ function pathKind(path: string, name: string): RealKind {
 
 const pathSafe = (value: string) => value !== "" && !/^(\.|%2e){1,2}$/i.test(value) && encodeUri(value).length <= 4000;
 
-function pathValue(path: string, name: string): Arbitrary<unknown> {
+function pathValue(path: string, name: string, reserved: string[]): Arbitrary<unknown> {
+  const safe = (value: string) => pathSafe(value) && !reserved.includes(value);
   return fc.oneof(
     { weight: 7, arbitrary: real(pathKind(path, name)) },
     { weight: 2, arbitrary: fc.uuid({ version: 4 }) },
     { weight: 1, arbitrary: fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "00000000-0000-4000-8000-000000000000") },
-    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...HOSTILE_STRINGS.filter(pathSafe), "1", "-1", "me", "null", "0e0"), fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }).filter(pathSafe)) },
+    { weight: 3, arbitrary: fc.oneof(fc.constantFrom(...[...HOSTILE_STRINGS, "1", "-1", "me", "null", "0e0"].filter(safe)), fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }).filter(safe)) },
   );
 }
 
@@ -125,7 +126,7 @@ function queryMutations(op: FuzzOperation, components: Components): { weight: nu
 
 /** Cases for one operation: valid requests mixed with every kind of invalid one, for fast-check to sample. */
 export function caseArbitrary(op: FuzzOperation, components: Components): Arbitrary<FuzzCase> {
-  const path = fc.record(Object.fromEntries(op.pathParams.map((parameter) => [parameter.name, pathValue(op.path, parameter.name)])));
+  const path = fc.record(Object.fromEntries(op.pathParams.map((parameter) => [parameter.name, pathValue(op.path, parameter.name, op.reservedSegments)])));
   const query = validQuery(op, components);
   const headers = fc.record(Object.fromEntries(op.headerParams.map((parameter) => [parameter.name, fc.oneof(real("taskVersion"), fc.constantFrom("", "0", "-1", "1.5", "*", "W/\"1\"", "1, 2", "abc", "99999999999999999999", "9007199254740993"))])), { requiredKeys: [] });
   const base = { body: op.body ? validBody(op, components).map((value) => json(value)) : fc.constant<Body>({ kind: "none" }), query, path, headers };

@@ -31,10 +31,13 @@ export interface FuzzOperation {
   bodyRequired: boolean;
   /** Documents a security requirement: anonymous callers must get 401. */
   secured: boolean;
+  /** Literal path segments of the whole document ("me", "members"): a path parameter spelled so names another route. */
+  reservedSegments: string[];
 }
 
 /** Every operation of the document, in document order. */
 export function operationsOf(document: FuzzDocument): FuzzOperation[] {
+  const reservedSegments = [...new Set(Object.keys(document.paths).flatMap((path) => path.split("/").filter((segment) => segment && !segment.startsWith("{"))))];
   return Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => {
       const parameters = operation.parameters ?? [];
@@ -49,6 +52,7 @@ export function operationsOf(document: FuzzDocument): FuzzOperation[] {
         body: operation.requestBody?.content["application/json"]?.schema,
         bodyRequired: operation.requestBody?.required ?? false,
         secured: (operation.security ?? []).length > 0,
+        reservedSegments,
       };
     }),
   );
