@@ -16,8 +16,9 @@ import { World, type Identity } from "./world.js";
  * as a user and as an admin, and a quarter of that anonymously, mixing valid requests on real rows with hostile ones
  * (wrong types, boundaries, unicode, NUL, huge numbers, missing and extra fields, malformed and deep JSON, wrong
  * content types, non-UUID and unknown ids, bad credentials). Every answer must be below 500 and match the document
- * (status, content type and body, with the contract suite's Ajv validator). FUZZ_SEED (default below) makes a run
- * reproducible; the seed is printed first.
+ * (status, content type and body, with the contract suite's Ajv validator); a secured operation never succeeds
+ * without credentials; a request the document forbids never succeeds, and one it allows is never refused for its
+ * shape (see verdict.ts). FUZZ_SEED (default below) makes a run reproducible; the seed is printed first and last.
  */
 
 const DEFAULT_SEED = 20_261_121;
