@@ -15,7 +15,8 @@ export class BodyError extends Error {
 
 export function isJsonType(contentType: string | undefined): boolean {
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
-  return type === "application/json" || (type?.endsWith("+json") ?? false);
+  // Exactly the media type the document declares for every request body.
+  return type === "application/json";
 }
 
 export function tooLarge(limit: number): BodyError {

@@ -117,3 +117,17 @@ describe("query parameters", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("path parameters in a REST body", () => {
+  it("refuses a body field named like a path parameter with 400, instead of letting the path silently win", async () => {
+    const owner = await server.trpc().auth.login.mutate({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
+    const project = await createProject(server, owner.accessToken);
+    const task = await createTask(server, owner.accessToken, project.id);
+    const replacement = { title: "t", description: null, status: "pending", priority: "low", dueDate: null, assigneeId: null, tags: [] };
+    const res = await server.rest(`/tasks/${task.id}`, json("PUT", { ...replacement, id: [1, 2] }, owner.accessToken));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "BAD_REQUEST", message: "id is given by the path and cannot be sent in the body" });
+    const unchanged = await server.rest(`/tasks/${task.id}`, bearer(owner.accessToken));
+    expect(((await unchanged.json()) as { title: string }).title).toBe(task.title);
+  });
+});

@@ -31,8 +31,12 @@ async function inputOf(req: IncomingMessage, match: RouteMatch, bodyLimit: numbe
   if (route.input.none) return undefined;
   const input = emptyInput();
   if (route.readsBody) {
-    if (isPlainObject(body)) Object.assign(input, body);
-    else if (body !== undefined && body !== null) throw new BodyError(400, "BAD_REQUEST", "Request body must be a JSON object");
+    if (isPlainObject(body)) {
+      // The path names the resource: a body field of the same name would be silently overridden, so refuse it.
+      const clash = Object.keys(params).find((name) => Object.hasOwn(body, name));
+      if (clash !== undefined) throw new BodyError(400, "BAD_REQUEST", `${clash} is given by the path and cannot be sent in the body`);
+      Object.assign(input, body);
+    } else if (body !== undefined && body !== null) throw new BodyError(400, "BAD_REQUEST", "Request body must be a JSON object");
   } else {
     addParams(route.input, input, query);
   }

@@ -6,7 +6,7 @@ export const Timestamp = z.iso.datetime();
 export const Id = z.uuid();
 
 /** A calendar date `YYYY-MM-DD` that PostgreSQL can store (year 0001 or later). */
-export const IsoDate = z.iso.date().refine((value) => value >= "0001-01-01", "year must be 0001 or later");
+export const IsoDate = z.iso.date().regex(/^(?:000[1-9]|00[1-9]\d|0[1-9]\d\d|[1-9]\d{3})-/, "year must be 0001 or later");
 
 export const PageInput = {
   page: z.number().int().min(1).default(1).describe("1-based page number"),

@@ -9,11 +9,11 @@ const Title = trimmedText({ max: 150 });
 const Description = text({ max: 5000, description: "Stored exactly as sent (not trimmed)" }).nullable();
 const DueDate = IsoDate.nullable().describe("YYYY-MM-DD");
 const Tag = trimmedText({ max: 30, lowercase: true });
-/** Up to 10 tags, trimmed, lowercased and de-duplicated. */
+/** Up to 10 tags as sent (the document's maxItems), each trimmed and lowercased, then de-duplicated. */
 const Tags = z
   .array(Tag)
-  .transform((tags) => [...new Set(tags)])
-  .pipe(z.array(z.string()).max(10, "at most 10 distinct tags"));
+  .max(10, "at most 10 tags")
+  .transform((tags) => [...new Set(tags)]);
 /** An If-Match header carrying a task version: `3`, `"3"` or `W/"3"`. */
 export const IF_MATCH = /^\s*(?:W\/)?(?:"(\d+)"|(\d+))\s*$/;
 export const IfMatchHeader = z.object({

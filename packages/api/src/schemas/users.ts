@@ -4,7 +4,15 @@ import { TRIMMED_NOTE, trimmable, trimmedText } from "./text.js";
 
 export const Role = z.enum(["user", "admin"]).meta({ id: "Role" });
 
-export const Email = z.email({ pattern: trimmable(z.regexes.email) }).trim().max(254).describe(TRIMMED_NOTE);
+/**
+ * An e-mail address exactly as sent (not trimmed: `format: email` cannot see past white space). The document states
+ * `format: email` and zod's pattern; the server checks both that pattern and the WHATWG (HTML) definition JSON Schema
+ * validators use for `format: email`, so the document and the server accept exactly the same addresses.
+ */
+export const Email = z
+  .email({ abort: true })
+  .max(254)
+  .refine((value) => z.regexes.html5Email.test(value), "Invalid email address");
 /** Checked before lowercasing, so no character outside A-Z can lowercase its way in (U+212A KELVIN SIGN becomes "k"). */
 export const Username = z
   .string()

@@ -562,6 +562,36 @@ export interface components {
             message: string;
         };
         /**
+         * Internal server error error (500)
+         * @description The error information
+         * @example {
+         *       "code": "INTERNAL_SERVER_ERROR",
+         *       "message": "Internal server error",
+         *       "issues": []
+         *     }
+         */
+        "error.SERVICE_UNAVAILABLE": {
+            /**
+             * @description The error code
+             * @example SERVICE_UNAVAILABLE
+             */
+            code: string;
+            /**
+             * @description Present on validation failures: one entry per invalid field
+             * @example []
+             */
+            issues?: {
+                message: string;
+                /** @description Dotted path of the field, e.g. "tags.0"; empty for the whole input */
+                path: string;
+            }[];
+            /**
+             * @description The error message
+             * @example The database is unavailable; retry shortly
+             */
+            message: string;
+        };
+        /**
          * Too many requests error (429)
          * @description The error information
          * @example {
@@ -819,6 +849,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "apiKeys-create": {
@@ -833,7 +874,7 @@ export interface operations {
                 "application/json": {
                     /** @description ISO 8601; must be in the future */
                     expiresAt?: string | null;
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     name: string;
                     scopes: components["schemas"]["Scope"][];
                 };
@@ -901,6 +942,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -975,6 +1027,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -1052,6 +1115,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "auth-login": {
@@ -1065,7 +1139,7 @@ export interface operations {
             content: {
                 "application/json": {
                     password: string;
-                    /** @description Username or email, in any case. Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Username or email, in any case. Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     username: string;
                 };
             };
@@ -1123,6 +1197,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -1192,6 +1277,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -1265,6 +1361,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "auth-register": {
@@ -1277,15 +1384,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * Format: email
-                     * @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value.
-                     */
+                    /** Format: email */
                     email: string;
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     name?: string;
                     password: string;
-                    /** @description 3-32 characters of a-z, 0-9, _ and -; stored lowercased. Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description 3-32 characters of a-z, 0-9, _ and -; stored lowercased. Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     username: string;
                 };
             };
@@ -1343,6 +1447,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -1443,6 +1558,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "projects-create": {
@@ -1456,7 +1582,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string | null;
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     name: string;
                 };
             };
@@ -1523,6 +1649,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -1601,6 +1738,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "projects-delete": {
@@ -1675,6 +1823,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "projects-update": {
@@ -1690,7 +1849,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string | null;
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     name?: string;
                 };
             };
@@ -1768,6 +1927,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "projects-members-list": {
@@ -1842,6 +2012,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -1946,6 +2127,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "projects-members-remove": {
@@ -2028,6 +2220,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -2131,14 +2334,25 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "tasks-list": {
         parameters: {
             query?: {
                 assigneeId?: string;
-                dueAfter?: string;
-                dueBefore?: string;
+                dueAfter?: string & (unknown & unknown);
+                dueBefore?: string & (unknown & unknown);
                 order?: "asc" | "desc";
                 page?: number;
                 perPage?: number;
@@ -2219,6 +2433,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "tasks-create": {
@@ -2236,13 +2461,13 @@ export interface operations {
                     assigneeId?: string | null;
                     description?: string | null;
                     /** @description YYYY-MM-DD */
-                    dueDate?: string | null;
+                    dueDate?: (string & (unknown & unknown)) | null;
                     /** @default medium */
                     priority?: components["schemas"]["TaskPriority"];
                     /** @default pending */
                     status?: components["schemas"]["TaskStatus"];
                     tags?: string[];
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     title: string;
                 };
             };
@@ -2320,6 +2545,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "health-ready": {
@@ -2364,8 +2600,8 @@ export interface operations {
         parameters: {
             query?: {
                 assigneeId?: "me" | string;
-                dueAfter?: string;
-                dueBefore?: string;
+                dueAfter?: string & (unknown & unknown);
+                dueBefore?: string & (unknown & unknown);
                 order?: "asc" | "desc";
                 page?: number;
                 perPage?: number;
@@ -2433,6 +2669,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -2511,6 +2758,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "tasks-replace": {
@@ -2531,13 +2789,13 @@ export interface operations {
                     assigneeId: string | null;
                     description: string | null;
                     /** @description YYYY-MM-DD */
-                    dueDate: string | null;
+                    dueDate: (string & (unknown & unknown)) | null;
                     /** @description Write only if the task is still at this version (also: If-Match) */
                     expectedVersion?: number;
                     priority: components["schemas"]["TaskPriority"];
                     status: components["schemas"]["TaskStatus"];
                     tags: string[];
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     title: string;
                 };
             };
@@ -2624,6 +2882,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "tasks-delete": {
@@ -2698,6 +2967,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "tasks-update": {
@@ -2718,13 +2998,13 @@ export interface operations {
                     assigneeId?: string | null;
                     description?: string | null;
                     /** @description YYYY-MM-DD */
-                    dueDate?: string | null;
+                    dueDate?: (string & (unknown & unknown)) | null;
                     /** @description Write only if the task is still at this version (also: If-Match) */
                     expectedVersion?: number;
                     priority?: components["schemas"]["TaskPriority"];
                     status?: components["schemas"]["TaskStatus"];
                     tags?: string[];
-                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value. */
+                    /** @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed before storing; maxLength holds for the value as sent and for the stored value. */
                     title?: string;
                 };
             };
@@ -2811,6 +3091,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "users-list": {
@@ -2878,6 +3169,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -2954,6 +3256,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -3057,6 +3370,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "users-me": {
@@ -3104,6 +3428,17 @@ export interface operations {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
                 };
             };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
         };
     };
     "users-updateMe": {
@@ -3116,10 +3451,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * Format: email
-                     * @description Trimmed: leading and trailing white space (what JavaScript's String.prototype.trim removes, U+00A0 included) is removed first; the limits apply to the trimmed value.
-                     */
+                    /** Format: email */
                     email?: string;
                     name?: string | null;
                 };
@@ -3196,6 +3528,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
@@ -3275,6 +3618,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
                 };
             };
         };
