@@ -3,6 +3,7 @@ import type { ApiDeps } from "@cadence/api";
 import { createContext, createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs.js";
 import { describeError } from "./error-log.js";
+import { capConnections, serverOptionsFor, type HttpLimits } from "./http-limits.js";
 import { sendError } from "./json-response.js";
 import { requestInfoOf, type ContextFactory } from "./request-info.js";
 import { createRestHandler, REST_PREFIX } from "./rest.js";
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** Absolute origin for the OpenAPI `servers` entry; relative `/api/v1` when unset. */
   publicUrl?: string | undefined;
   log?: (line: Record<string, unknown>) => void;
+  /** Timeouts and the connection cap; Node's defaults when unset. */
+  limits?: HttpLimits | undefined;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -62,11 +65,12 @@ export function createApp(options: AppOptions): Server {
     notFound(req, res, path);
   }
 
-  return createServer((req, res) => {
+  const server = createServer(options.limits ? serverOptionsFor(options.limits) : {}, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       onServerError(error, pathOf(req));
       if (!res.headersSent) sendError(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
       else res.destroy();
     });
   });
+  return options.limits ? capConnections(server, options.limits) : server;
 }

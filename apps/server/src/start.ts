@@ -5,6 +5,7 @@ import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
 import type { Env } from "./env.js";
+import { httpLimitsFrom } from "./http-limits.js";
 import { drain, listen } from "./lifecycle.js";
 
 export interface RunningServer {
@@ -49,7 +50,13 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     auth: authConfigFrom(env, (message) => log(`warning: ${message}`)),
     rateLimits: rateLimitConfigFrom(env),
   });
-  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: options.logError });
+  const server = createApp({
+    deps,
+    publicUrl: env.PUBLIC_URL,
+    trustProxyHops: env.TRUST_PROXY,
+    log: options.logError,
+    limits: httpLimitsFrom(env),
+  });
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
