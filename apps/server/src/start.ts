@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createApiDeps, ensureAdmin, seedDemo } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
+import { trackConnections } from "./connections.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
 import type { Env } from "./env.js";
 import { httpLimitsFrom } from "./http-limits.js";
@@ -13,7 +14,7 @@ export interface RunningServer {
   address: AddressInfo;
   url: string;
   database: DatabaseHandle;
-  /** Drains HTTP, then closes the database. */
+  /** Drains HTTP, then closes the database if the server opened it (a database handed in stays the caller's). */
   stop(): Promise<void>;
 }
 
@@ -57,6 +58,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     log: options.logError,
     limits: httpLimitsFrom(env),
   });
+  const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
@@ -67,8 +69,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     database: handle,
     stop: () =>
       (stopping ??= (async () => {
-        await drain(server, env.SHUTDOWN_TIMEOUT_MS);
-        await handle.close();
+        await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
+        if (!options.database) await handle.close();
       })()),
   };
 }
