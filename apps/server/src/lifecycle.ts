@@ -9,11 +9,21 @@ import type { Connections } from "./connections.js";
 export const DRAIN_IDLE_GRACE_MS = 1000;
 const SWEEP_EVERY_MS = 100;
 
+/** The port is taken by another process: said in one line, since it is the operator's to fix. */
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
+  constructor(port: number, host: string) {
+    super(`port ${port} on ${host} is already in use (set PORT)`);
+  }
+}
+
 export function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port, host) : error);
+    server.once("error", fail);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", fail);
       resolve(server.address() as AddressInfo);
     });
   });

@@ -1,8 +1,12 @@
+import { DataDirInUseError } from "@cadence/db";
 import { ConfigError, loadEnv } from "./env.js";
+import { PortInUseError } from "./lifecycle.js";
 import { startServer } from "./start.js";
 
+/** Failures the operator fixes (configuration, a port or data directory another process holds): one line each. */
 function fail(error: unknown): never {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const expected = error instanceof ConfigError || error instanceof PortInUseError || error instanceof DataDirInUseError;
+  console.error(expected ? error.message : error);
   process.exit(1);
 }
 

@@ -34,10 +34,20 @@ function shouldSeedDemo(env: Env): boolean {
 
 /** Opens the database, applies pending migrations, bootstraps accounts and serves the app. */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
+  if (options.database) return serve(env, options, options.database, false);
+  const handle = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, connectTimeoutSeconds: 5 });
+  try {
+    return await serve(env, options, handle, true);
+  } catch (error) {
+    // Failing to start (the port is taken, a migration fails) must not leave the embedded database open or locked.
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Everything after the database is open; `owned`: the server opened it, so it closes it on stop. */
+async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, owned: boolean): Promise<RunningServer> {
   const log = options.log ?? ((message: string) => console.log(message));
-  const handle =
-    options.database ??
-    (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, connectTimeoutSeconds: 5 }));
   await handle.migrate();
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const created = await ensureAdmin(handle.db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, username: env.ADMIN_USERNAME });
@@ -70,7 +80,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     stop: () =>
       (stopping ??= (async () => {
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
-        if (!options.database) await handle.close();
+        if (owned) await handle.close();
       })()),
   };
 }
