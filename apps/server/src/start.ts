@@ -22,7 +22,7 @@ export interface StartOptions {
   /** Use this database instead of opening the one `env` describes (tests hand in a prepared copy). */
   database?: DatabaseHandle | undefined;
   log?: (message: string) => void;
-  /** Structured error lines; stderr as JSON by default. */
+  /** Structured log lines (errors, and client aborts at debug); stderr as JSON by default. */
   logError?: (line: Record<string, unknown>) => void;
 }
 
