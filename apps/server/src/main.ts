@@ -23,8 +23,10 @@ console.log(`  REST ${running.url}/api/v1  ·  docs ${running.url}/docs  ·  tRP
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
+    const stopped = running.stop();
+    // Said once the listening socket is closed (synchronously, in stop): a connection after this line is refused.
     console.log(`${signal}: draining`);
-    running.stop().then(
+    stopped.then(
       () => {
         console.log("stopped: requests drained, database closed");
         process.exit(0);
