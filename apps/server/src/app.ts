@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ApiDeps } from "@cadence/api";
 import { createContext, createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs.js";
+import { isClientAbort, onAbandoned } from "./client-abort.js";
 import { describeError } from "./error-log.js";
 import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./json-body.js";
+import { capConnections, serverOptionsFor, type HttpLimits } from "./http-limits.js";
 import { sendError } from "./json-response.js";
 import { requestInfoOf, type ContextFactory } from "./request-info.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
@@ -18,6 +20,8 @@ export interface AppOptions {
   log?: (line: Record<string, unknown>) => void;
   /** Largest request body in bytes on both surfaces (BODY_LIMIT); 1 MiB when unset. */
   bodyLimit?: number;
+  /** Timeouts and the connection cap; Node's defaults when unset. */
+  limits?: HttpLimits | undefined;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -36,8 +40,10 @@ function under(path: string, prefix: string): boolean {
  */
 export function createApp(options: AppOptions): Server {
   const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
-  const onServerError = (error: unknown, path: string | undefined) =>
-    log({ level: "error", msg: "unhandled error", path, ...describeError(error) });
+  // A client abort surfaces as an error on whichever path was reading the request; it is not the server's.
+  const onServerError = (error: unknown, path: string | undefined) => {
+    if (!isClientAbort(error)) log({ level: "error", msg: "unhandled error", path, ...describeError(error) });
+  };
 
   const hops = options.trustProxyHops ?? 0;
   const contextFor: ContextFactory = (req, res) => createContext(options.deps, requestInfoOf(req, res, hops));
@@ -71,11 +77,13 @@ export function createApp(options: AppOptions): Server {
     notFound(req, res, path);
   }
 
-  return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const server = createServer(options.limits ? serverOptionsFor(options.limits) : {}, (req, res) => {
+    const handled = handle(req, res).catch((error: unknown) => {
       onServerError(error, pathOf(req));
       if (!res.headersSent) sendError(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
       else res.destroy();
     });
+    onAbandoned(res, handled, () => log({ level: "debug", msg: "client closed the connection mid-request", path: pathOf(req) }));
   });
+  return options.limits ? capConnections(server, options.limits) : server;
 }

@@ -28,6 +28,10 @@ const EnvSchema = z
     READY_TIMEOUT_MS: positiveInt.default(2000),
     DATABASE_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+    HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+    REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+    KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+    MAX_CONNECTIONS: positiveInt.default(1_000),
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),
 
@@ -60,6 +64,7 @@ const EnvSchema = z
       }
       if (env.SEED_DEMO === true) issue("SEED_DEMO", "demo data is never seeded in production");
     }
+    if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) issue("HEADERS_TIMEOUT_MS", "must not exceed REQUEST_TIMEOUT_MS");
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       issue(env.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD", "ADMIN_EMAIL and ADMIN_PASSWORD go together");
     }

@@ -1,8 +1,12 @@
+import { DataDirInUseError } from "@cadence/db";
 import { ConfigError, loadEnv } from "./env.js";
+import { PortInUseError } from "./lifecycle.js";
 import { startServer } from "./start.js";
 
+/** Failures the operator fixes (configuration, a port or data directory another process holds): one line each. */
 function fail(error: unknown): never {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const expected = error instanceof ConfigError || error instanceof PortInUseError || error instanceof DataDirInUseError;
+  console.error(expected ? error.message : error);
   process.exit(1);
 }
 
@@ -19,8 +23,10 @@ console.log(`  REST ${running.url}/api/v1  ·  docs ${running.url}/docs  ·  tRP
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
+    const stopped = running.stop();
+    // Said once the listening socket is closed (synchronously, in stop): a connection after this line is refused.
     console.log(`${signal}: draining`);
-    running.stop().then(
+    stopped.then(
       () => {
         console.log("stopped: requests drained, database closed");
         process.exit(0);

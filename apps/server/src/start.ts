@@ -3,8 +3,10 @@ import type { AddressInfo } from "node:net";
 import { createApiDeps, ensureAdmin, seedDemo } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
+import { trackConnections } from "./connections.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
 import type { Env } from "./env.js";
+import { httpLimitsFrom } from "./http-limits.js";
 import { drain, listen } from "./lifecycle.js";
 
 export interface RunningServer {
@@ -12,7 +14,7 @@ export interface RunningServer {
   address: AddressInfo;
   url: string;
   database: DatabaseHandle;
-  /** Drains HTTP, then closes the database. */
+  /** Drains HTTP, then closes the database if the server opened it (a database handed in stays the caller's). */
   stop(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export interface StartOptions {
   /** Use this database instead of opening the one `env` describes (tests hand in a prepared copy). */
   database?: DatabaseHandle | undefined;
   log?: (message: string) => void;
-  /** Structured log lines (errors, the database outage warning); stderr as JSON by default. */
+  /** Structured log lines (errors, the database outage warning, client aborts at debug); stderr as JSON by default. */
   logError?: (line: Record<string, unknown>) => void;
 }
 
@@ -32,17 +34,27 @@ function shouldSeedDemo(env: Env): boolean {
 
 /** Opens the database, applies pending migrations, bootstraps accounts and serves the app. */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
+  if (options.database) return serve(env, options, options.database, false);
+  // One bound for every wait on the database: connecting, each statement, and the whole procedure (api deps).
+  const handle = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    connectTimeoutSeconds: env.DATABASE_TIMEOUT_MS / 1000,
+    statementTimeoutMs: env.DATABASE_TIMEOUT_MS,
+  });
+  try {
+    return await serve(env, options, handle, true);
+  } catch (error) {
+    // Failing to start (the port is taken, a migration fails) must not leave the embedded database open or locked.
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Everything after the database is open; `owned`: the server opened it, so it closes it on stop. */
+async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, owned: boolean): Promise<RunningServer> {
   const log = options.log ?? ((message: string) => console.log(message));
   const logLine = options.logError ?? ((line: Record<string, unknown>) => console.error(JSON.stringify(line)));
-  // One bound for every wait on the database: connecting, each statement, and the whole procedure (api deps).
-  const handle =
-    options.database ??
-    (await openDatabase({
-      url: env.DATABASE_URL,
-      dataDir: env.DATA_DIR,
-      connectTimeoutSeconds: env.DATABASE_TIMEOUT_MS / 1000,
-      statementTimeoutMs: env.DATABASE_TIMEOUT_MS,
-    }));
   await handle.migrate();
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const created = await ensureAdmin(handle.db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, username: env.ADMIN_USERNAME });
@@ -58,7 +70,15 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
     log: logLine,
   });
-  const server = createApp({ deps, publicUrl: env.PUBLIC_URL, trustProxyHops: env.TRUST_PROXY, log: logLine, bodyLimit: env.BODY_LIMIT });
+  const server = createApp({
+    deps,
+    publicUrl: env.PUBLIC_URL,
+    trustProxyHops: env.TRUST_PROXY,
+    log: logLine,
+    bodyLimit: env.BODY_LIMIT,
+    limits: httpLimitsFrom(env),
+  });
+  const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
@@ -69,8 +89,8 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     database: handle,
     stop: () =>
       (stopping ??= (async () => {
-        await drain(server, env.SHUTDOWN_TIMEOUT_MS);
-        await handle.close();
+        await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
+        if (owned) await handle.close();
       })()),
   };
 }

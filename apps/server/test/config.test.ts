@@ -6,6 +6,7 @@ describe("configuration", () => {
   it("applies documented defaults", () => {
     const env = loadEnv({});
     expect(env).toMatchObject({ NODE_ENV: "development", HOST: "127.0.0.1", PORT: 3000, READY_TIMEOUT_MS: 2000 });
+    expect(env).toMatchObject({ HEADERS_TIMEOUT_MS: 10_000, REQUEST_TIMEOUT_MS: 30_000, KEEP_ALIVE_TIMEOUT_MS: 5_000, MAX_CONNECTIONS: 1_000 });
     expect(env.DATA_DIR).toMatch(/\.data$/);
     expect(env.DATABASE_URL).toBeUndefined();
   });
@@ -22,6 +23,9 @@ describe("configuration", () => {
     ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/cadence" }],
     ["NODE_ENV", { NODE_ENV: "staging" }],
     ["READY_TIMEOUT_MS", { READY_TIMEOUT_MS: "-5" }],
+    ["HEADERS_TIMEOUT_MS", { HEADERS_TIMEOUT_MS: "0" }],
+    ["HEADERS_TIMEOUT_MS", { HEADERS_TIMEOUT_MS: "40000", REQUEST_TIMEOUT_MS: "30000" }],
+    ["MAX_CONNECTIONS", { MAX_CONNECTIONS: "lots" }],
   ])("rejects a bad %s with a message naming it", (name, source) => {
     expect(() => loadEnv(source)).toThrow(ConfigError);
     expect(() => loadEnv(source)).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));

@@ -1,25 +1,43 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
+import { keepAliveLoad } from "./support/keep-alive-load.js";
 import { spawnServer, type ServerProcess } from "./support/process.js";
 
 let backing: TestDatabase | undefined;
 let server: ServerProcess;
 let port: number;
+/** A second process for the keep-alive clients; only its health route is used, so memory:// on every run. */
+let busy: ServerProcess;
+let busyPort: number;
+
+const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 beforeAll(async () => {
   // On PostgreSQL runs the process gets its own copy; on embedded runs, an in-memory database.
   backing = process.env.DATABASE_URL ? await openTestDatabase() : undefined;
   await backing?.handle.close();
   server = spawnServer({ PORT: "0", DATABASE_URL: backing?.url ?? "memory://", NODE_ENV: "test" });
-  const [, listening] = await server.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 60_000);
+  busy = spawnServer({ PORT: "0", DATABASE_URL: "memory://", NODE_ENV: "test", RATE_LIMIT_REQUESTS: "1000000/1m" });
+  const [[, listening], [, busyListening]] = await Promise.all([server.waitFor(LISTENING, 60_000), busy.waitFor(LISTENING, 60_000)]);
   port = Number(listening);
+  busyPort = Number(busyListening);
 });
 
 afterAll(async () => {
-  if (server.child.exitCode === null) server.child.kill("SIGKILL");
+  for (const child of [server.child, busy.child]) if (child.exitCode === null) child.kill("SIGKILL");
   await backing?.dispose();
 });
+
+function newConnection(to: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(to, "127.0.0.1", () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on("error", reject);
+  });
+}
 
 /** Sends a request whose body arrives in two halves, so it is in flight while the test acts. */
 function halfSentRequest() {
@@ -55,7 +73,8 @@ describe("graceful shutdown", () => {
     server.child.kill("SIGTERM");
     await server.waitFor(/SIGTERM: draining/);
 
-    await expect(fetch(`http://127.0.0.1:${port}/api/v1/health`)).rejects.toThrow();
+    // A new connection is refused (a fetch might reuse a kept-alive socket, which is still answered).
+    await expect(newConnection(port)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 
     inFlight.finish();
     const response = await inFlight.closed;
@@ -66,5 +85,21 @@ describe("graceful shutdown", () => {
 
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(server.output()).toContain("stopped");
+  });
+});
+
+describe("keep-alive clients through SIGTERM", () => {
+  it("resets none of the requests sent on kept-alive sockets through the signal, and exits 0", async () => {
+    const load = keepAliveLoad(`http://127.0.0.1:${busyPort}/api/v1/health`, 8);
+    await load.warmedUp(200);
+    busy.child.kill("SIGTERM");
+    load.markSignal();
+    const report = await load.finished;
+    // Each client loop ends on ECONNREFUSED once the process stopped listening; anything else is a lost request.
+    const { ECONNREFUSED: refused = 0, ...lost } = report.errors;
+    expect(lost).toEqual({});
+    expect(refused).toBe(8);
+    expect(await busy.exited).toEqual({ code: 0, signal: null });
+    expect(busy.output()).toContain("stopped");
   });
 });

@@ -38,6 +38,7 @@ describe("embedded database", () => {
     dirs.push(dataDir);
     const first = await openDatabase({ dataDir });
     await first.migrate();
+    await expect(openDatabase({ dataDir })).rejects.toThrow(`is in use by PID ${process.pid}`);
     await first.db.insert(users).values({ email: "a@example.com", username: "alice", passwordHash: "x" });
     await first.close();
 

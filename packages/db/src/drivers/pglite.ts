@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { lockDataDir } from "../data-dir-lock.js";
 import type { Database, DatabaseHandle } from "../database.js";
 import { migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
@@ -12,18 +13,32 @@ export interface PgliteOptions {
   loadDataDir?: Blob | File;
 }
 
+/** A data directory is locked to this process before PGlite touches it, and released when the handle closes. */
 export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle> {
-  const client = await PGlite.create({
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
-  });
+  const release = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = drizzle({ client, schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
     driver: "pglite",
-    // One process owns a PGlite data directory, so there is nobody to race with.
+    // One process owns a PGlite data directory (see lockDataDir), so there is nobody to race with.
     migrate: () => migrate(db, { migrationsFolder }),
-    close: once(() => client.close()),
+    close: once(async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    }),
   };
 }
 
