@@ -40,7 +40,7 @@ export function text({ min = 0, max, description }: TextOptions): z.ZodString {
  * with `lowercase`, lowercased before the limit too (a few characters, such as U+0130, grow when lowercased).
  */
 export function trimmedText({ max, description, lowercase = false }: TextOptions & { lowercase?: boolean }): z.ZodString {
-  const trimmed = z.string().max(max).regex(NOT_BLANK, "must contain a character other than white space, and no NUL").trim();
+  const trimmed = z.string().max(max, { abort: true }).regex(NOT_BLANK, "must contain a character other than white space, and no NUL").trim();
   const note = lowercase ? `${TRIMMED_NOTE} Then lowercased, and the limit checked again.` : TRIMMED_NOTE;
   // Not blank already means at least one character: minLength is documented, not checked a second time.
   return (lowercase ? trimmed.toLowerCase() : trimmed)
