@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApiDeps, ensureAdmin, seedDemo } from "@cadence/api";
+import { createApiDeps, ensureAdmin, seedDemo, setPasswordHashCost } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
@@ -33,6 +33,7 @@ function shouldSeedDemo(env: Env): boolean {
 /** Opens the database, applies pending migrations, bootstraps accounts and serves the app. */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((message: string) => console.log(message));
+  setPasswordHashCost(env.PASSWORD_HASH_COST);
   const handle =
     options.database ??
     (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, connectTimeoutSeconds: 5 }));

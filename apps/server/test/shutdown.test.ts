@@ -1,17 +1,28 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMigratedPgliteDataDir } from "@cadence/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
 import { spawnServer, type ServerProcess } from "./support/process.js";
 
 let backing: TestDatabase | undefined;
 let server: ServerProcess;
+let dataDir: string | undefined;
 let port: number;
 
 beforeAll(async () => {
-  // On PostgreSQL runs the process gets its own copy; on embedded runs, an in-memory database.
+  // On PostgreSQL runs the process gets its own copy; on embedded runs, a data directory that starts migrated
+  // (a cold PGlite start in the child would cost seconds, more on a busy machine).
   backing = process.env.DATABASE_URL ? await openTestDatabase() : undefined;
   await backing?.handle.close();
-  server = spawnServer({ PORT: "0", DATABASE_URL: backing?.url ?? "memory://", NODE_ENV: "test" });
+  if (!backing) {
+    dataDir = mkdtempSync(join(tmpdir(), "cadence-shutdown-"));
+    await createMigratedPgliteDataDir(dataDir);
+  }
+  const database = backing ? { DATABASE_URL: backing.url ?? "" } : { DATA_DIR: dataDir ?? "" };
+  server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test" });
   const [, listening] = await server.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 60_000);
   port = Number(listening);
 });
@@ -19,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server.child.exitCode === null) server.child.kill("SIGKILL");
   await backing?.dispose();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Sends a request whose body arrives in two halves, so it is in flight while the test acts. */
