@@ -21,7 +21,7 @@ beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "cadence-shutdown-"));
     await createMigratedPgliteDataDir(dataDir);
   }
-  const database = backing ? { DATABASE_URL: backing.url ?? "" } : { DATA_DIR: dataDir ?? "" };
+  const database: Record<string, string> = backing ? { DATABASE_URL: backing.url ?? "" } : { DATA_DIR: dataDir ?? "" };
   server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test" });
   const [, listening] = await server.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 60_000);
   port = Number(listening);
