@@ -32,7 +32,8 @@ beforeAll(async () => {
   const auth = backing.url ? `${new URL(backing.url).username}:${new URL(backing.url).password}@` : "postgres:postgres@";
   server = await startTestServer({
     DATABASE_URL: `postgres://${auth}127.0.0.1:${proxy.port}/${database}`,
-    READY_TIMEOUT_MS: "1000",
+    // Generous, so a busy machine never turns a healthy answer into 503; an outage here is a reset, answered at once.
+    READY_TIMEOUT_MS: "10000",
   });
 });
 
