@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig, mergeConfig } from "vitest/config";
 import { sharedConfig } from "../../vitest.shared.js";
 
@@ -5,8 +6,10 @@ import { sharedConfig } from "../../vitest.shared.js";
  * Test files share one module graph per worker (`isolate: false`): loading tRPC, zod, drizzle and PGlite's WASM
  * once instead of once per file halves the suite's CPU time. Each file still gets its own server and database
  * (test/support/server.ts), so a test file must not keep state in module scope or mock modules (`vi.mock`).
+ * One worker per core (vitest's default leaves one core free): this suite is the longest, and once the other
+ * packages' suites are done it would otherwise leave a core idle.
  */
 export default mergeConfig(
   sharedConfig,
-  defineConfig({ test: { globalSetup: ["./test/support/global-setup.ts"], isolate: false } }),
+  defineConfig({ test: { globalSetup: ["./test/support/global-setup.ts"], isolate: false, maxWorkers: availableParallelism() } }),
 );
