@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { startEphemeralServer } from "@cadence/server/testing";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const server = await startEphemeralServer({ RATE_LIMIT_LOGIN: "100000/1m", RATE_LIMIT_REGISTER: "1000/1h" });
+const server = await startEphemeralServer({ RATE_LIMIT_LOGIN: "100000/1m", RATE_LIMIT_REGISTER: "1000/1h", PASSWORD_HASH_COST: "standard" });
 
 async function post(path: string, body: unknown): Promise<number> {
   const res = await fetch(`${server.url}/api/v1${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

@@ -4,15 +4,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
+import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const cliDir = fileURLToPath(new URL("..", import.meta.url));
 let server: EphemeralServer;
 let home: string;
+let binary: string;
 
 beforeAll(async () => {
   server = await startEphemeralServer({ SEED_DEMO: "true" });
   home = mkdtempSync(join(tmpdir(), "cadence-cli-"));
+  // The sources bundled once into one file, like a shipped binary: each command then starts in a fraction of the
+  // CPU time of transpiling the sources through tsx on every run.
+  binary = join(home, "bin", "cadence.mjs");
+  await build({
+    entryPoints: [join(cliDir, "src/main.ts")],
+    outfile: binary,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    conditions: ["@cadence/source"],
+    logLevel: "silent",
+  });
 });
 
 afterAll(async () => {
@@ -26,10 +40,10 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the real `cadence` binary (from source) with its own config home, pointed at the test server. */
+/** Runs the real `cadence` binary (bundled from source) with its own config home, pointed at the test server. */
 function cadence(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=@cadence/source", "--import", "tsx", "src/main.ts", ...args], {
+    const child = spawn(process.execPath, [binary, ...args], {
       cwd: cliDir,
       env: { PATH: process.env.PATH ?? "", XDG_CONFIG_HOME: home, CADENCE_URL: server.url, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],

@@ -53,6 +53,7 @@ const EnvSchema = z
     RATE_LIMIT_REFRESH: rateRule.default({ points: 30, durationSeconds: 60 }),
     RATE_LIMIT_REQUESTS: rateRule.default({ points: 600, durationSeconds: 60 }),
     TRUST_PROXY: trustProxy.default(0),
+    PASSWORD_HASH_COST: z.enum(["standard", "test"]).default("standard"),
   })
   .superRefine((env, ctx) => {
     const issue = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
@@ -65,6 +66,9 @@ const EnvSchema = z
       if (env.SEED_DEMO === true) issue("SEED_DEMO", "demo data is never seeded in production");
     }
     if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) issue("HEADERS_TIMEOUT_MS", "must not exceed REQUEST_TIMEOUT_MS");
+    if (env.PASSWORD_HASH_COST === "test" && env.NODE_ENV !== "test") {
+      issue("PASSWORD_HASH_COST", "test is a cheap cost for test suites and needs NODE_ENV=test");
+    }
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       issue(env.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD", "ADMIN_EMAIL and ADMIN_PASSWORD go together");
     }

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApiDeps, ensureAdmin, seedDemo } from "@cadence/api";
+import { createApiDeps, ensureAdmin, seedDemo, setPasswordHashCost } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
 import { trackConnections } from "./connections.js";
@@ -34,6 +34,7 @@ function shouldSeedDemo(env: Env): boolean {
 
 /** Opens the database, applies pending migrations, bootstraps accounts and serves the app. */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
+  setPasswordHashCost(env.PASSWORD_HASH_COST);
   if (options.database) return serve(env, options, options.database, false);
   // One bound for every wait on the database: connecting, each statement, and the whole procedure (api deps).
   const handle = await openDatabase({

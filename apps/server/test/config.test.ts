@@ -37,6 +37,14 @@ describe("configuration", () => {
     );
   });
 
+  it("refuses the cheap test password-hash cost in production and development, allows it under NODE_ENV=test", () => {
+    const production = { NODE_ENV: "production", JWT_SECRET: "a-production-secret-of-at-least-32-bytes", PASSWORD_HASH_COST: "test" };
+    expect(() => loadEnv(production)).toThrow(/^Invalid configuration:\n {2}PASSWORD_HASH_COST: .*NODE_ENV=test/);
+    expect(() => loadEnv({ PASSWORD_HASH_COST: "test" })).toThrow(/PASSWORD_HASH_COST: /);
+    expect(loadEnv({ ...production, PASSWORD_HASH_COST: "" }).PASSWORD_HASH_COST).toBe("standard");
+    expect(loadEnv({ NODE_ENV: "test", PASSWORD_HASH_COST: "test" }).PASSWORD_HASH_COST).toBe("test");
+  });
+
   it("makes the server process exit 1 with the variable's name and no stack trace", async () => {
     const server = spawnServer({ PORT: "not-a-port", DATABASE_URL: "memory://" });
     const { code } = await server.exited;

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMigratedPgliteDataDir } from "@cadence/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
 import { keepAliveLoad } from "./support/keep-alive-load.js";
@@ -6,19 +10,29 @@ import { spawnServer, type ServerProcess } from "./support/process.js";
 
 let backing: TestDatabase | undefined;
 let server: ServerProcess;
+let dataDir: string | undefined;
 let port: number;
-/** A second process for the keep-alive clients; only its health route is used, so memory:// on every run. */
+/** A second process for the keep-alive clients; only its health route is used, so an embedded database on every run. */
 let busy: ServerProcess;
+let busyDir: string | undefined;
 let busyPort: number;
 
 const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 beforeAll(async () => {
-  // On PostgreSQL runs the process gets its own copy; on embedded runs, an in-memory database.
+  // On PostgreSQL runs the process gets its own copy; on embedded runs, a data directory that starts migrated
+  // (a cold PGlite start in the child would cost seconds, more on a busy machine).
   backing = process.env.DATABASE_URL ? await openTestDatabase() : undefined;
   await backing?.handle.close();
-  server = spawnServer({ PORT: "0", DATABASE_URL: backing?.url ?? "memory://", NODE_ENV: "test" });
-  busy = spawnServer({ PORT: "0", DATABASE_URL: "memory://", NODE_ENV: "test", RATE_LIMIT_REQUESTS: "1000000/1m" });
+  if (!backing) {
+    dataDir = mkdtempSync(join(tmpdir(), "cadence-shutdown-"));
+    await createMigratedPgliteDataDir(dataDir);
+  }
+  busyDir = mkdtempSync(join(tmpdir(), "cadence-shutdown-busy-"));
+  await createMigratedPgliteDataDir(busyDir);
+  const database: Record<string, string> = backing ? { DATABASE_URL: backing.url ?? "" } : { DATA_DIR: dataDir ?? "" };
+  server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test" });
+  busy = spawnServer({ PORT: "0", DATA_DIR: busyDir, NODE_ENV: "test", RATE_LIMIT_REQUESTS: "1000000/1m" });
   const [[, listening], [, busyListening]] = await Promise.all([server.waitFor(LISTENING, 60_000), busy.waitFor(LISTENING, 60_000)]);
   port = Number(listening);
   busyPort = Number(busyListening);
@@ -27,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of [server.child, busy.child]) if (child.exitCode === null) child.kill("SIGKILL");
   await backing?.dispose();
+  for (const dir of [dataDir, busyDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function newConnection(to: number): Promise<void> {

@@ -10,5 +10,7 @@ export type { ErrorIssue, PublicError } from "./errors.js";
 export { createCallerFactory } from "./trpc.js";
 export { DEMO_ACCOUNT, ensureAdmin, seedDemo } from "./services/bootstrap.js";
 export type { AdminBootstrap } from "./services/bootstrap.js";
+export { setPasswordHashCost } from "./auth/passwords.js";
+export type { PasswordHashCost } from "./auth/passwords.js";
 export { SCOPES } from "./schemas/scopes.js";
 export type { Scope } from "./schemas/scopes.js";

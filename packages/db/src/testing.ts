@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import type { DatabaseHandle } from "./database.js";
 import { dumpPglite, openPglite } from "./drivers/pglite.js";
 import { openPostgres } from "./drivers/postgres.js";
+import { migratedPgliteSnapshot } from "./pglite-snapshot.js";
+
+export { migratedPgliteSnapshot };
 
 /**
  * Test databases: one migrated template per run, one cheap copy per test file.
@@ -21,6 +25,17 @@ export async function createPgliteTemplate(): Promise<Blob> {
 
 export function openPgliteCopy(template: Blob): Promise<DatabaseHandle> {
   return openPglite({ loadDataDir: template });
+}
+
+/** An in-memory PGlite database that starts migrated, from the cached snapshot: no cold start. */
+export async function openMigratedPglite(): Promise<DatabaseHandle> {
+  return openPgliteCopy(new Blob([readFileSync(await migratedPgliteSnapshot())]));
+}
+
+/** Fills an empty directory with a migrated PGlite data directory, so a server process opens it warm. */
+export async function createMigratedPgliteDataDir(dataDir: string): Promise<void> {
+  const handle = await openPglite({ dataDir, loadDataDir: new Blob([readFileSync(await migratedPgliteSnapshot())]) });
+  await handle.close();
 }
 
 /** The same server URL with another database name. */

@@ -29,6 +29,10 @@ describe("databaseKind", () => {
   });
 });
 
+// These two tests are about opening PGlite itself, so they pay cold starts (initdb in WASM): ~5 s each on a quiet
+// machine, many times that on a busy one. Every other test starts from the cached migrated snapshot.
+const COLD_START_TIMEOUT = 240_000;
+
 describe("embedded database", () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -47,7 +51,7 @@ describe("embedded database", () => {
     const rows = await second.db.select({ username: users.username }).from(users);
     await second.close();
     expect(rows).toEqual([{ username: "alice" }]);
-  });
+  }, COLD_START_TIMEOUT);
 
   it("keeps memory:// databases private to their handle", async () => {
     const a = await openDatabase({ url: "memory://", dataDir: "unused" });
@@ -57,7 +61,7 @@ describe("embedded database", () => {
     await b.migrate();
     expect(await b.db.select().from(users)).toEqual([]);
     await Promise.all([a.close(), b.close()]);
-  });
+  }, COLD_START_TIMEOUT);
 });
 
 describe.skipIf(!postgresUrl)("real PostgreSQL (skipped on embedded runs because it needs DATABASE_URL)", () => {

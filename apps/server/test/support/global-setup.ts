@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createPgliteTemplate, createPostgresTemplate, dropPostgresDatabase } from "@cadence/db/testing";
+import { createPostgresTemplate, dropPostgresDatabase, migratedPgliteSnapshot } from "@cadence/db/testing";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -13,7 +10,7 @@ declare module "vitest" {
   }
 }
 
-/** Migrates once per run; each test file then starts from a copy, never from a cold migration. */
+/** Migrates once per run (PGlite: once per set of migrations); each test file then starts from a copy. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -22,10 +19,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("pgliteTemplate", "");
     return () => dropPostgresDatabase(url, name);
   }
-  const dir = mkdtempSync(join(tmpdir(), "cadence-template-"));
-  const file = join(dir, "template.tar");
-  writeFileSync(file, Buffer.from(await (await createPgliteTemplate()).arrayBuffer()));
-  project.provide("pgliteTemplate", file);
+  // Shared with the other packages' tests and kept between runs: one cold start per set of migrations.
+  project.provide("pgliteTemplate", await migratedPgliteSnapshot());
   project.provide("postgresTemplate", "");
-  return async () => rmSync(dir, { recursive: true, force: true });
+  return async () => {};
 }

@@ -4,7 +4,10 @@ import { loadEnv } from "../../src/env.js";
 import { startServer, type RunningServer } from "../../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
 
-/** Fixed secrets so tests can forge tokens; generous limits so only the rate-limit tests meet them. */
+/**
+ * Fixed secrets so tests can forge tokens; generous limits so only the rate-limit tests meet them; the cheap
+ * password-hash cost (production's argon2 cost would dominate the suite).
+ */
 export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-bytes-long";
 export const TEST_ADMIN = { username: "admin", email: "admin@test.local", password: "admin-password" };
 const TEST_ENV: Record<string, string> = {
@@ -19,6 +22,7 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_REQUESTS: "100000/1m",
   // Generous on a loaded test machine; the outage tests set their own.
   DATABASE_TIMEOUT_MS: "10000",
+  PASSWORD_HASH_COST: "test",
 };
 
 export interface TestServer {
