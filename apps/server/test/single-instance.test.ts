@@ -2,11 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createMigratedPgliteDataDir } from "@cadence/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnServer, type ServerProcess } from "./support/process.js";
 
-// Real processes on a real data directory, the way `pnpm start` runs. A cold PGlite directory takes seconds to
-// create (far more on a loaded machine), so the first server is started once and the timeouts are generous.
+// Real processes on a real data directory, the way `pnpm start` runs. The directory starts migrated from the cached
+// snapshot (a cold PGlite directory takes seconds to create, far more on a loaded machine); the first server is
+// started once, with a generous timeout for a loaded machine.
 const COLD_START_MS = 180_000;
 const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
@@ -28,6 +30,7 @@ function occupiedPort(): Promise<{ port: number; holder: Server }> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "cadence-single-"));
+  await createMigratedPgliteDataDir(dataDir);
   first = start({});
   await first.waitFor(LISTENING, COLD_START_MS);
 }, COLD_START_MS);

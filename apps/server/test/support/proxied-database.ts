@@ -15,7 +15,8 @@ export interface ProxiedDatabase {
  * served over the wire protocol on embedded runs, so outage tests run on both databases.
  */
 export async function openProxiedDatabase(): Promise<ProxiedDatabase> {
-  const backing: TestDatabase = await openTestDatabase();
+  // Served over a socket whose connections the test cuts mid-transaction: never reused by another test file.
+  const backing: TestDatabase = await openTestDatabase({ pooled: false });
   let socketServer: PGLiteSocketServer | undefined;
   let target: { host: string; port: number };
   if (backing.url) {
