@@ -131,3 +131,13 @@ describe("path parameters in a REST body", () => {
     expect(((await unchanged.json()) as { title: string }).title).toBe(task.title);
   });
 });
+
+describe("query keys named like Object.prototype members", () => {
+  it("answers them like any unknown parameter (400), never 500", async () => {
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const res = await server.rest(`/projects?${key}=1&${key}=2`, bearer(admin.accessToken));
+      expect(res.status, key).toBe(400);
+      expect(((await res.json()) as { code: string }).code, key).toBe("BAD_REQUEST");
+    }
+  });
+});
