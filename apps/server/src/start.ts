@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createApiDeps, ensureAdmin, seedDemo, setPasswordHashCost } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
+import { describeError } from "./error-log.js";
 import { trackConnections } from "./connections.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
 import type { Env } from "./env.js";
@@ -81,6 +82,8 @@ async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, ow
   });
   const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);
+  // After start-up a server error (accept failing with EMFILE when descriptors run out) is logged, never fatal.
+  server.on("error", (error) => logLine({ level: "error", msg: "server error", ...describeError(error) }));
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {

@@ -21,7 +21,8 @@ async function guard(req: BodyCarrier, limit: number): Promise<void> {
   if (declaredTooLarge(req, limit)) throw tooLarge(limit);
   const query = queryOf(req);
   if (req.method === "GET" || req.method === "HEAD") {
-    const input = query.includes("input=") ? new URLSearchParams(query).get("input") : null;
+    // Decoded exactly as tRPC reads it (a percent-encoded key such as `inpu%74` is still `input`).
+    const input = query === "" ? null : new URLSearchParams(query).get("input");
     if (input && tooDeepFor(input, query)) throw tooDeep();
     return;
   }

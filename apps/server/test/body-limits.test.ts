@@ -114,6 +114,13 @@ describe("JSON nesting depth", () => {
     });
     expect(get.status).toBe(400);
     expect(await get.json()).toMatchObject({ error: { message: "JSON is nested deeper than 64 levels", data: { code: "BAD_REQUEST" } } });
+
+    // tRPC decodes a percent-encoded parameter name, so the guard must read `inpu%74` as `input` too.
+    const encodedKey = await fetch(`${server.url}/trpc/tasks.list?inpu%74=${encodeURIComponent(input)}`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    expect(encodedKey.status).toBe(400);
+    expect(await encodedKey.json()).toMatchObject({ error: { message: "JSON is nested deeper than 64 levels" } });
   });
 
   it("lets 64 levels through to validation", async () => {

@@ -102,8 +102,9 @@ describe.skipIf(!onPostgres)(title, () => {
     it("warns when an outage starts and notes its end, instead of an error line per request", () => {
       const events = logLines.map((line) => `${String(line.level)} ${String(line.msg)}`);
       const warnings = events.filter((event) => event === "warn database unavailable: answering 503 until it is back");
-      // One warning per outage window: each one is closed by a recovery line before the next opens.
-      expect(warnings.length).toBeGreaterThanOrEqual(2);
+      // One warning per outage window (the two outages here are closer than the quiet period, so they may log as
+      // one window): each is closed by a recovery line before the next opens, never one line per request.
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
       expect(events.join("\n")).not.toMatch(/unavailable: answering 503 until it is back\nwarn database unavailable/);
       expect(events.filter((event) => event === "info database available again").length).toBeGreaterThanOrEqual(warnings.length - 1);
       expect(logLines.filter((line) => line.level === "error")).toEqual([]);

@@ -24,12 +24,12 @@ function send(method: string, path: string): Promise<{ status: number; allow: st
 
 describe("methods a REST path does not serve", () => {
   it.each([
-    ["TRACE", "/api/v1/health", "GET"],
-    ["PUT", "/api/v1/health", "GET"],
-    ["OPTIONS", "/api/v1/projects", "GET, POST"],
-    ["DELETE", "/api/v1/users/me", "GET, PATCH"],
-    ["POST", "/api/v1/tasks/00000000-0000-4000-8000-000000000000", "GET, PUT, PATCH, DELETE"],
-    ["PUT", "/api/v1/projects/00000000-0000-4000-8000-000000000000/tasks/", "GET, POST"],
+    ["TRACE", "/api/v1/health", "GET, HEAD"],
+    ["PUT", "/api/v1/health", "GET, HEAD"],
+    ["OPTIONS", "/api/v1/projects", "GET, HEAD, POST"],
+    ["DELETE", "/api/v1/users/me", "GET, HEAD, PATCH"],
+    ["POST", "/api/v1/tasks/00000000-0000-4000-8000-000000000000", "GET, HEAD, PUT, PATCH, DELETE"],
+    ["PUT", "/api/v1/projects/00000000-0000-4000-8000-000000000000/tasks/", "GET, HEAD, POST"],
   ])("answer %s %s with 405 and Allow: %s", async (method, path, allow) => {
     const res = await send(method, path);
     expect(res.status).toBe(405);
@@ -46,6 +46,13 @@ describe("methods a REST path does not serve", () => {
     expect(res.status).toBe(404);
     expect(res.allow).toBeUndefined();
     expect(JSON.parse(res.body)).toEqual({ code: "NOT_FOUND", message: `No route for ${method} ${path}` });
+  });
+
+  it("answers HEAD on a GET path like GET, without a body (load balancers probe health this way)", async () => {
+    const res = await send("HEAD", "/api/v1/health");
+    expect(res.status).toBe(200);
+    expect(res.body).toBe("");
+    expect((await send("HEAD", "/api/v1/users/me")).status).toBe(401);
   });
 
   it("routes paths case-insensitively and ignores a trailing slash, as before", async () => {

@@ -25,7 +25,14 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Logs a database outage once when it starts and once when it ends, however many requests it fails. */
+/** How long requests must keep succeeding, after the last failure, before an outage counts as over. */
+export const OUTAGE_QUIET_MS = 5000;
+
+/**
+ * Logs a database outage once when it starts and once when it ends, however many requests it fails. A success
+ * ends it only once no request has failed for {@link OUTAGE_QUIET_MS}, so a flapping or saturated database that
+ * mixes failures and successes logs one window, not a pair of lines per alternation.
+ */
 export interface OutageMonitor {
   /** A request failed because the database is unavailable. */
   unavailable(error: unknown): void;
@@ -35,16 +42,18 @@ export interface OutageMonitor {
 
 export function createOutageMonitor(log: (line: Record<string, unknown>) => void, now: () => number = Date.now): OutageMonitor {
   let since: number | undefined;
+  let lastFailure = 0;
   let failed = 0;
   return {
     unavailable(error) {
       failed++;
+      lastFailure = now();
       if (since !== undefined) return;
-      since = now();
+      since = lastFailure;
       log({ level: "warn", msg: "database unavailable: answering 503 until it is back", code: errorCode(error) ?? "unknown" });
     },
     available() {
-      if (since === undefined) return;
+      if (since === undefined || now() - lastFailure < OUTAGE_QUIET_MS) return;
       log({ level: "info", msg: "database available again", downMs: now() - since, failedRequests: failed });
       since = undefined;
       failed = 0;

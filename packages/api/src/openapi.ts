@@ -2,6 +2,7 @@ import type { OpenAPIObject } from "trpc-to-openapi";
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import type { Meta } from "./meta.js";
 import { describeRequestBodies, type RoutedInput } from "./openapi-bodies.js";
+import { addCommonErrorResponses, addErrorSchemas } from "./openapi-errors.js";
 import { appRouter } from "./root.js";
 
 type Operation = { responses?: Record<string, unknown> } & Record<string, unknown>;
@@ -20,27 +21,6 @@ function routedInputs(): RoutedInput[] {
   });
 }
 
-const SERVICE_UNAVAILABLE_RESPONSE = {
-  description: "The database is unavailable; retry after the number of seconds in Retry-After",
-  headers: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 1 } } },
-  content: { "application/json": { schema: { $ref: "#/components/schemas/error.SERVICE_UNAVAILABLE" } } },
-};
-
-/** The 503 body: the shared error shape with its own code, next to the generator's error components. */
-function addServiceUnavailableSchema(document: OpenAPIObject): void {
-  const schemas = (document.components ??= {}).schemas ??= {};
-  const internal = schemas["error.INTERNAL_SERVER_ERROR"] as { properties?: Record<string, Record<string, unknown>> } | undefined;
-  if (!internal?.properties) return;
-  schemas["error.SERVICE_UNAVAILABLE"] = {
-    ...internal,
-    properties: {
-      ...internal.properties,
-      message: { ...internal.properties.message, example: "The database is unavailable; retry shortly" },
-      code: { ...internal.properties.code, example: "SERVICE_UNAVAILABLE" },
-    },
-  };
-}
-
 /** Moves the generator's fixed "200" to the status REST really answers with (201, 204, or extra ones like 503). */
 function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
   for (const meta of procedureMetas()) {
@@ -52,13 +32,7 @@ function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
     if (!operation?.responses || !ok) continue;
     // Say explicitly that public operations need no credentials, instead of leaving security unstated.
     if (route.protect === false) operation.security = [];
-    // Any operation can fail on the server; say so with the same body as everywhere else.
-    operation.responses["500"] ??= {
-      description: "Internal server error",
-      content: { "application/json": { schema: { $ref: "#/components/schemas/error.INTERNAL_SERVER_ERROR" } } },
-    };
-    // Everything but the probes needs the database: while it is unavailable the answer is 503 with Retry-After.
-    if (!route.tags?.includes("health")) operation.responses["503"] ??= SERVICE_UNAVAILABLE_RESPONSE;
+    addCommonErrorResponses(operation.responses, !route.tags?.includes("health"));
     for (const status of meta.alsoReturns ?? []) operation.responses[String(status)] = { ...ok, description: `Status ${status}` };
     if (meta.successStatus === 201) {
       delete operation.responses["200"];
@@ -119,7 +93,7 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An access token or an API key" } },
   });
   document.tags = Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description }));
-  addServiceUnavailableSchema(document);
+  addErrorSchemas(document);
   return describeRequestBodies(describePublicErrors(applySuccessStatuses(document)), routedInputs());
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOutageMonitor, withDeadline } from "../src/database-outage.js";
+import { createOutageMonitor, OUTAGE_QUIET_MS, withDeadline } from "../src/database-outage.js";
 import { isDatabaseUnavailable } from "../src/services/db-errors.js";
 
 /** postgres.js and Node shape their errors like this: a `code`, possibly under a Drizzle wrapper's `cause`. */
@@ -45,14 +45,28 @@ describe("createOutageMonitor", () => {
     const monitor = createOutageMonitor((line) => lines.push(line), () => now);
     monitor.available();
     for (let i = 0; i < 50; i++) monitor.unavailable(driverError("ECONNREFUSED"));
-    now = 4000;
+    now = 7000;
     monitor.available();
     monitor.available();
     monitor.unavailable(driverError("57P01", true));
     expect(lines).toEqual([
       { level: "warn", msg: "database unavailable: answering 503 until it is back", code: "ECONNREFUSED" },
-      { level: "info", msg: "database available again", downMs: 3000, failedRequests: 50 },
+      { level: "info", msg: "database available again", downMs: 6000, failedRequests: 50 },
       { level: "warn", msg: "database unavailable: answering 503 until it is back", code: "57P01" },
     ]);
+  });
+
+  it("logs a flapping database as one window: successes end it only after a quiet period without failures", () => {
+    const lines: Record<string, unknown>[] = [];
+    let now = 0;
+    const monitor = createOutageMonitor((line) => lines.push(line), () => now);
+    for (; now < 3000; now += 100) {
+      monitor.unavailable(driverError("ECONNRESET"));
+      monitor.available();
+    }
+    expect(lines).toEqual([{ level: "warn", msg: "database unavailable: answering 503 until it is back", code: "ECONNRESET" }]);
+    now += OUTAGE_QUIET_MS;
+    monitor.available();
+    expect(lines.at(-1)).toMatchObject({ level: "info", msg: "database available again", failedRequests: 30 });
   });
 });

@@ -1,7 +1,12 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 
-/** The lock file inside the data directory; it holds the PID of the process that has the directory open. */
+/**
+ * The lock file inside the data directory: the PID and host name of the process that has the directory open.
+ * Whether that PID is alive can only be asked on the same host: a lock written on another host (another
+ * container sharing the volume) is never taken over.
+ */
 export const LOCK_FILE = "cadence.lock";
 
 /** Another process (or another handle in this one) has the embedded database open. */
@@ -10,8 +15,13 @@ export class DataDirInUseError extends Error {
   constructor(
     readonly dataDir: string,
     readonly pid: number,
+    readonly host?: string,
   ) {
-    super(`the embedded database in ${dataDir} is in use by PID ${pid}`);
+    super(
+      host === undefined
+        ? `the embedded database in ${dataDir} is in use by PID ${pid}`
+        : `the embedded database in ${dataDir} is in use by PID ${pid} on host ${host} (remove ${join(dataDir, LOCK_FILE)} if that process is gone)`,
+    );
   }
 }
 
@@ -26,10 +36,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function holderOf(file: string): number | undefined {
+interface Holder {
+  pid: number;
+  /** Undefined when the lock was written on this host (or by a version that did not record it). */
+  foreignHost: string | undefined;
+}
+
+function holderOf(file: string): Holder | undefined {
   try {
-    const pid = Number.parseInt(readFileSync(file, "utf8"), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+    const [pidLine = "", host = ""] = readFileSync(file, "utf8").split("\n");
+    const pid = Number.parseInt(pidLine, 10);
+    if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+    return { pid, foreignHost: host === "" || host === hostname() ? undefined : host };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
@@ -43,7 +61,7 @@ function code(error: unknown): string | undefined {
 /** Links a complete file holding our PID into place; fails with EEXIST when the lock exists (O_EXCL semantics). */
 function create(lock: string): boolean {
   const draft = `${lock}.${process.pid}`;
-  writeFileSync(draft, `${process.pid}\n`);
+  writeFileSync(draft, `${process.pid}\n${hostname()}\n`);
   try {
     linkSync(draft, lock);
     return true;
@@ -68,7 +86,7 @@ function removeStale(lock: string, stalePid: number): void {
     throw error;
   }
   const moved = holderOf(aside);
-  if (moved !== undefined && moved !== stalePid && isAlive(moved)) {
+  if (moved !== undefined && (moved.foreignHost !== undefined || (moved.pid !== stalePid && isAlive(moved.pid)))) {
     try {
       linkSync(aside, lock);
     } catch (error) {
@@ -93,9 +111,10 @@ export function lockDataDir(dataDir: string): () => void {
     if (create(lock)) return holding(lock);
     const holder = holderOf(lock);
     if (holder === undefined) continue;
+    if (holder.foreignHost !== undefined) throw new DataDirInUseError(dataDir, holder.pid, holder.foreignHost);
     // Our own PID in a lock we do not hold is a previous life of this PID (a restarted container).
-    if (holder !== process.pid && isAlive(holder)) throw new DataDirInUseError(dataDir, holder);
-    removeStale(lock, holder);
+    if (holder.pid !== process.pid && isAlive(holder.pid)) throw new DataDirInUseError(dataDir, holder.pid);
+    removeStale(lock, holder.pid);
   }
   throw new Error(`could not take the lock ${lock}; remove it if no Cadence process uses ${dataDir}`);
 }
@@ -105,7 +124,8 @@ function holding(lock: string): () => void {
   const release = () => {
     process.off("exit", release);
     if (!heldHere.delete(lock)) return;
-    if (holderOf(lock) === process.pid) rmSync(lock, { force: true });
+    const holder = holderOf(lock);
+    if (holder?.pid === process.pid && holder.foreignHost === undefined) rmSync(lock, { force: true });
   };
   process.on("exit", release);
   return release;

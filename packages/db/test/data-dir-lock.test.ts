@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataDirInUseError, openDatabase } from "../src/index.js";
@@ -22,10 +22,10 @@ function deadPid(): number {
 }
 
 describe("the data directory lock", () => {
-  it("creates the directory and a lock file holding this process's PID, removed on release", () => {
+  it("creates the directory and a lock file holding this process's PID and host, removed on release", () => {
     const dir = join(freshDir(), "nested", "data");
     const release = lockDataDir(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n${hostname()}\n`);
     release();
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -50,9 +50,18 @@ describe("the data directory lock", () => {
     const dir = freshDir();
     writeFileSync(join(dir, LOCK_FILE), `${deadPid()}\n`);
     const release = lockDataDir(dir);
-    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${process.pid}\n${hostname()}\n`);
     release();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("never takes over a lock written on another host (a second container on a shared volume), even with a dead or equal PID", () => {
+    const dir = freshDir();
+    for (const pid of [deadPid(), process.pid]) {
+      writeFileSync(join(dir, LOCK_FILE), `${pid}\nother-container\n`);
+      expect(() => lockDataDir(dir)).toThrow(`is in use by PID ${pid} on host other-container (remove ${join(dir, LOCK_FILE)} if that process is gone)`);
+      expect(readFileSync(join(dir, LOCK_FILE), "utf8")).toBe(`${pid}\nother-container\n`);
+    }
   });
 
   it("leaves a lock alone on release once another process has taken it", () => {

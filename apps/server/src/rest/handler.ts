@@ -56,10 +56,10 @@ export function createRestHandler(options: RestOptions) {
   return async (req: IncomingMessage, res: ServerResponse, path: string, notFound: () => void): Promise<void> => {
     const method = req.method ?? "GET";
     const url = (req.url ?? "/").slice(REST_PREFIX.length) || "/";
-    const match = routes.find(method, url);
+    // HEAD is GET without the body (Node leaves the body out of a HEAD response), as HTTP requires of a GET path.
+    const match = routes.find(method === "HEAD" ? "GET" : method, url);
     if (!match) {
-      // HEAD is not served, as before: it answers like an unknown route.
-      const allowed = method === "HEAD" ? [] : routes.allowedMethods(url);
+      const allowed = routes.allowedMethods(url);
       if (allowed.length === 0) return notFound();
       const allow = allowed.join(", ");
       return sendError(res, 405, { code: "METHOD_NOT_SUPPORTED", message: `${method} is not allowed on ${path}; use ${allow}` }, { allow });

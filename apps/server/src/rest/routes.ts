@@ -36,8 +36,8 @@ function openApiRouteOf(procedure: AnyTRPCProcedure): OpenApiRoute | undefined {
 export interface RouteTable {
   /** The route for this method and URL (path and query, relative to the REST prefix), or null. */
   find(method: string, url: string): RouteMatch | null;
-  /** The methods some route serves at this path, for a 405's `Allow`. */
-  allowedMethods(url: string): Method[];
+  /** The methods some route serves at this path (HEAD wherever GET is), for a 405's `Allow`. */
+  allowedMethods(url: string): string[];
 }
 
 /**
@@ -69,6 +69,6 @@ export function compileRoutes(router: AnyTRPCRouter): RouteTable {
       if (!found) return null;
       return { route: found.store as Route, params: found.params, query: found.searchParams };
     },
-    allowedMethods: (url) => METHODS.filter((method) => table.find(method, url) !== null),
+    allowedMethods: (url) => METHODS.filter((method) => table.find(method, url) !== null).flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method])),
   };
 }

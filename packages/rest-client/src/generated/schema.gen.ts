@@ -570,6 +570,36 @@ export interface components {
          *       "issues": []
          *     }
          */
+        "error.PAYLOAD_TOO_LARGE": {
+            /**
+             * @description The error code
+             * @example PAYLOAD_TOO_LARGE
+             */
+            code: string;
+            /**
+             * @description Present on validation failures: one entry per invalid field
+             * @example []
+             */
+            issues?: {
+                message: string;
+                /** @description Dotted path of the field, e.g. "tags.0"; empty for the whole input */
+                path: string;
+            }[];
+            /**
+             * @description The error message
+             * @example Request body is larger than 1048576 bytes
+             */
+            message: string;
+        };
+        /**
+         * Internal server error error (500)
+         * @description The error information
+         * @example {
+         *       "code": "INTERNAL_SERVER_ERROR",
+         *       "message": "Internal server error",
+         *       "issues": []
+         *     }
+         */
         "error.SERVICE_UNAVAILABLE": {
             /**
              * @description The error code
@@ -831,6 +861,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -915,6 +954,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Unsupported media type */
@@ -1011,6 +1059,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -1097,6 +1154,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -1170,6 +1236,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Unsupported media type */
@@ -1252,6 +1327,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.UNAUTHORIZED"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -1332,6 +1416,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Unsupported media type */
@@ -1422,6 +1515,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -1478,6 +1580,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Live"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Internal server error */
@@ -1538,6 +1649,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -1622,6 +1742,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Unsupported media type */
@@ -1720,6 +1849,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -1803,6 +1941,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -1900,6 +2047,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -1994,6 +2150,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -2100,6 +2265,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -2204,6 +2378,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -2305,6 +2488,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.CONFLICT"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Unsupported media type */
@@ -2415,6 +2607,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -2518,6 +2719,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -2574,6 +2784,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Internal server error */
@@ -2651,6 +2870,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -2738,6 +2966,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -2855,6 +3092,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -2947,6 +3193,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -3064,6 +3319,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -3153,6 +3417,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -3238,6 +3511,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -3343,6 +3625,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -3408,6 +3699,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Too many requests */
@@ -3503,6 +3803,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.CONFLICT"];
                 };
             };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -3591,6 +3900,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
                 };
             };
             /** @description Unsupported media type */
