@@ -15,7 +15,7 @@ export default mergeConfig(
   sharedConfig,
   defineConfig({
     test: {
-      globalSetup: ["./test/support/global-setup.ts"],
+      globalSetup: ["./test/support/global-setup.ts", "./test/support/bundle-setup.ts"],
       isolate: false,
       maxWorkers: availableParallelism(),
       exclude: [...configDefaults.exclude, "test/faults/**", "test/fuzz/**"],

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 const serverDir = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -11,9 +12,13 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `src/main.ts` as a real process, the way `pnpm start` does, with exactly the given environment. */
+/**
+ * Runs `src/main.ts` as a real process, the way `pnpm start` does, with exactly the given environment. It runs the
+ * sources bundled once per run (test/support/bundle-setup.ts): the same code and installed packages, without each
+ * process transpiling every source again.
+ */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--conditions=@cadence/source", "--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [inject("serverBundle")], {
     cwd: serverDir,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
