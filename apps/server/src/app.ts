@@ -1,15 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { ApiDeps } from "@cadence/api";
 import { createContext, createOpenApiDocument } from "@cadence/api";
-import { serveDocs } from "./docs.js";
-import { isClientAbort, onAbandoned } from "./client-abort.js";
-import { describeError } from "./error-log.js";
-import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./json-body.js";
-import { capConnections, serverOptionsFor, type HttpLimits } from "./http-limits.js";
-import { sendError } from "./json-response.js";
-import { requestInfoOf, type ContextFactory } from "./request-info.js";
+import { serveDocs } from "./docs/handler.js";
+import { isClientAbort, onAbandoned } from "./http/client-abort.js";
+import { describeError } from "./observability/error-log.js";
+import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./http/json-body.js";
+import { capConnections, serverOptionsFor, type HttpLimits } from "./http/limits.js";
+import { sendError } from "./http/json-response.js";
+import { requestInfoOf, type ContextFactory } from "./http/request-info.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
-import { createTrpcHandler, TRPC_PREFIX } from "./trpc-handler.js";
+import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
 
 export interface AppOptions {
   deps: ApiDeps;

@@ -1,6 +1,6 @@
 import { DataDirInUseError } from "@cadence/db";
-import { ConfigError, loadEnv } from "./env.js";
-import { PortInUseError } from "./lifecycle.js";
+import { ConfigError, loadEnv } from "./config/env.js";
+import { PortInUseError } from "./process/lifecycle.js";
 import { startServer } from "./start.js";
 
 /** Failures the operator fixes (configuration, a port or data directory another process holds): one line each. */

@@ -3,12 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createApiDeps, ensureAdmin, seedDemo, setPasswordHashCost } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
-import { describeError } from "./error-log.js";
-import { trackConnections } from "./connections.js";
-import { authConfigFrom, rateLimitConfigFrom } from "./config.js";
-import type { Env } from "./env.js";
-import { httpLimitsFrom } from "./http-limits.js";
-import { drain, listen } from "./lifecycle.js";
+import { describeError } from "./observability/error-log.js";
+import { trackConnections } from "./process/connections.js";
+import { authConfigFrom, rateLimitConfigFrom } from "./config/config.js";
+import type { Env } from "./config/env.js";
+import { httpLimitsFrom } from "./http/limits.js";
+import { drain, listen } from "./process/lifecycle.js";
 
 export interface RunningServer {
   server: Server;

@@ -1,5 +1,5 @@
 import { createPostgresTemplate, dropPostgresDatabase, openMigratedPglite, withDatabase } from "@cadence/db/testing";
-import { loadEnv } from "./env.js";
+import { loadEnv } from "./config/env.js";
 import { startServer } from "./start.js";
 
 export interface EphemeralServer {

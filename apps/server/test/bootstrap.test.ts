@@ -1,6 +1,6 @@
 import { DEMO_ACCOUNT } from "@cadence/api";
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "../src/env.js";
+import { loadEnv } from "../src/config/env.js";
 import { json } from "./support/auth.js";
 import { startTestServer, TEST_ADMIN } from "./support/server.js";
 

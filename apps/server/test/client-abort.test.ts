@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEnv } from "../src/env.js";
+import { loadEnv } from "../src/config/env.js";
 import { startServer, type RunningServer } from "../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
 import { rawConnection } from "./support/raw-socket.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadEnv } from "../src/env.js";
+import { ConfigError, loadEnv } from "../src/config/env.js";
 import { spawnServer } from "./support/process.js";
 
 describe("configuration", () => {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadEnv } from "../src/env.js";
+import { loadEnv } from "../src/config/env.js";
 import { startServer, type RunningServer } from "../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
 import { keepAliveLoad, type LoadReport } from "./support/keep-alive-load.js";

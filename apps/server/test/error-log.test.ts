@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeError } from "../src/error-log.js";
+import { describeError } from "../src/observability/error-log.js";
 
 describe("describeError", () => {
   it("keeps the SQL and the driver's message of a query error but never its parameters", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadEnv } from "../src/env.js";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../src/json-depth.js";
+import { ConfigError, loadEnv } from "../src/config/env.js";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../src/http/json-depth.js";
 
 describe("the JSON depth scan", () => {
   const nested = (depth: number) => `${"[{\"a\":".repeat(depth / 2)}1${"}]".repeat(depth / 2)}`;

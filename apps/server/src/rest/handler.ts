@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { appRouter, successStatusFor, toPublicError } from "@cadence/api";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { BodyError, readJsonBody } from "../json-body.js";
-import { sendError, sendJson } from "../json-response.js";
-import type { ContextFactory } from "../request-info.js";
+import { BodyError, readJsonBody } from "../http/json-body.js";
+import { sendError, sendJson } from "../http/json-response.js";
+import type { ContextFactory } from "../http/request-info.js";
 import { addParams, emptyInput } from "./input.js";
 import { compileRoutes, type RouteMatch } from "./routes.js";
 

@@ -1,6 +1,6 @@
 import type { AppRouter } from "@cadence/api";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
-import { loadEnv } from "../../src/env.js";
+import { loadEnv } from "../../src/config/env.js";
 import { startServer, type RunningServer } from "../../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
 

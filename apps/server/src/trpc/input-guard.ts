@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPCError } from "@trpc/server";
-import { BodyError, declaredTooLarge, isJsonType, readBody, tooDeep, tooLarge } from "./json-body.js";
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth.js";
+import { BodyError, declaredTooLarge, isJsonType, readBody, tooDeep, tooLarge } from "../http/json-body.js";
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from "../http/json-depth.js";
 
 type BodyCarrier = IncomingMessage & { body?: unknown };
 

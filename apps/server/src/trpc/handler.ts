@@ -1,7 +1,7 @@
 import { appRouter } from "@cadence/api";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import type { ContextFactory } from "./request-info.js";
-import { trpcInputGuard } from "./trpc-input-guard.js";
+import type { ContextFactory } from "../http/request-info.js";
+import { trpcInputGuard } from "./input-guard.js";
 
 export const TRPC_PREFIX = "/trpc";
 

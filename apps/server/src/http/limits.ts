@@ -1,5 +1,5 @@
 import type { Server, ServerOptions } from "node:http";
-import type { Env } from "./env.js";
+import type { Env } from "../config/env.js";
 
 /** How long a client may take and how many may connect; see "Failure behaviour" in the README. */
 export interface HttpLimits {

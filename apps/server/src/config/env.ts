@@ -3,8 +3,8 @@ import { databaseKind } from "@cadence/db";
 import { z } from "zod";
 import { byteSize, duration, jwtKeySet, rateRule, trustProxy } from "./env-parsers.js";
 
-/** The repository root, the same from src/ and dist/: the embedded database lives in `.data/` there. */
-const repoRoot = resolve(import.meta.dirname, "../../..");
+/** The repository root, the same from src/config/ and dist/config/: the embedded database lives in `.data/` there. */
+const repoRoot = resolve(import.meta.dirname, "../../../..");
 
 const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
