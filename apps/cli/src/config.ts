@@ -8,7 +8,8 @@ export interface StoredConfig {
   refreshToken?: string;
 }
 
-export const DEFAULT_URL = "http://127.0.0.1:3000";
+const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_PORT = 3000;
 
 /** `$XDG_CONFIG_HOME/cadence/config.json`, `~/.config/cadence/config.json` by default. */
 export function configPath(env: NodeJS.ProcessEnv): string {
@@ -36,7 +37,19 @@ export async function removeConfig(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
-/** CADENCE_URL wins over the stored URL, which wins over the default. */
+/** Where `pnpm start` listens with the same HOST and PORT: the server's defaults, 127.0.0.1:3000, when unset. */
+function localServer(env: NodeJS.ProcessEnv): string {
+  const port = /^\d{1,5}$/.test(env.PORT ?? "") ? Number(env.PORT) : 0;
+  const host = env.HOST?.trim() || DEFAULT_HOST;
+  // A server listening on every interface is reached on loopback; an IPv6 address needs brackets in a URL.
+  const name = host === "0.0.0.0" || host === "::" ? DEFAULT_HOST : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${port >= 1 && port <= 65535 ? port : DEFAULT_PORT}`;
+}
+
+/**
+ * --url wins over CADENCE_URL, which wins over the URL stored at login; without any of them the server's own HOST
+ * and PORT (the variables `pnpm start` reads), else the server's default address.
+ */
 export function serverUrl(env: NodeJS.ProcessEnv, stored: StoredConfig, flag?: string): string {
-  return flag ?? env.CADENCE_URL ?? stored.url ?? DEFAULT_URL;
+  return flag || env.CADENCE_URL || stored.url || localServer(env);
 }

@@ -27,3 +27,13 @@ export function keyValues(record: Record<string, unknown>, keys: string[]): stri
     })
     .join("\n");
 }
+
+/** "1 project", "0 projects", "2 projects". */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** The line under a listed page: "page 1/3 · 41 tasks". */
+export function pageFooter(page: { page: number; totalPages: number; total: number }, noun: string): string {
+  return `page ${page.page}/${Math.max(page.totalPages, 1)} · ${counted(page.total, noun)}`;
+}

@@ -4,6 +4,7 @@ import { login, logout, whoami } from "./commands/auth.js";
 import type { Command } from "./commands/command.js";
 import { projectsCreate, projectsList } from "./commands/projects.js";
 import { tasksAdd, tasksAssign, tasksDone, tasksList, tasksRm, tasksShow } from "./commands/tasks.js";
+import { configPath, readConfig, serverUrl } from "./config.js";
 import { contextFor, UsageError } from "./context.js";
 
 const commands: Record<string, Command | Record<string, Command>> = {
@@ -14,7 +15,8 @@ const commands: Record<string, Command | Record<string, Command>> = {
   tasks: { list: tasksList, add: tasksAdd, show: tasksShow, done: tasksDone, assign: tasksAssign, rm: tasksRm },
 };
 
-const COMMON = "Options everywhere: --json (raw procedure output), --help.\nServer: --url on login, CADENCE_URL, or the URL stored at login.";
+const COMMON =
+  "Options everywhere: --json (raw procedure output), --help.\nServer: --url on login, CADENCE_URL, the URL stored at login, else http://127.0.0.1:3000 (HOST and PORT when set, like the server).";
 
 function helpFor(path: string[], entry: Command | Record<string, Command>): string {
   if ("run" in entry && typeof entry.run === "function") {
@@ -34,12 +36,21 @@ function topHelp(): string {
   return `cadence: the Cadence command line, built on @cadence/client.\n\nUsage:\n${lines.join("\n")}\n\n${COMMON}`;
 }
 
+/** No answer at all from the server (refused, unreachable, DNS), as opposed to an error it sent. */
+function unreachable(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError) || error.data) return false;
+  return (error.cause as { code?: string } | undefined)?.code === "ECONNREFUSED" || /fetch failed/i.test(error.message);
+}
+
+/** The URL the failed command used: the same precedence as the commands (see serverUrl). */
+async function urlTried(env: NodeJS.ProcessEnv, flag: string | undefined): Promise<string> {
+  const stored = await readConfig(configPath(env)).catch(() => ({}));
+  return serverUrl(env, stored, flag);
+}
+
 function describe(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const issues = (error.data as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
-    const cause = error.cause as { code?: string } | undefined;
-    if (!error.data && cause?.code === "ECONNREFUSED") return "cannot reach the server (is it running? check --url or CADENCE_URL)";
-    if (!error.data && /fetch failed/i.test(error.message)) return "cannot reach the server (is it running? check --url or CADENCE_URL)";
     return [error.message, ...issues.map((issue) => `  ${issue.path || "(input)"}: ${issue.message}`)].join("\n");
   }
   return error instanceof Error ? error.message : String(error);
@@ -78,14 +89,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return wantsHelp ? 0 : 2;
   }
   const command = entry as Command;
+  let flagUrl: string | undefined;
   try {
     const rest = argv.slice(argv.indexOf(path.at(-1) ?? "") + 1);
     const parsed = parseArgs({ args: rest, options: { ...command.options, json: { type: "boolean" } }, allowPositionals: true, strict: true });
+    const values: Record<string, unknown> = parsed.values;
+    flagUrl = typeof values.url === "string" ? values.url : undefined;
     const ctx = contextFor(io.env, io.stdin, io.stdout, io.stderr, parsed.values.json === true);
     await command.run(ctx, parsed);
     return 0;
   } catch (error) {
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    if (unreachable(error)) {
+      const url = await urlTried(io.env, flagUrl);
+      io.stderr.write(`error: cannot reach the server at ${url} (is it running? set CADENCE_URL, or --url on login)\n`);
+      return 1;
+    }
     io.stderr.write(`error: ${describe(error)}\n`);
     if (usage) io.stderr.write(`\n${helpFor(path, command)}\n`);
     return usage ? 2 : 1;

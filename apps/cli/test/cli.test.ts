@@ -1,13 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleCli, cliDir, runProcess, type Result } from "./support/cadence.js";
 
-const cliDir = fileURLToPath(new URL("..", import.meta.url));
 let server: EphemeralServer;
 let home: string;
 let binary: string;
@@ -15,18 +12,7 @@ let binary: string;
 beforeAll(async () => {
   server = await startEphemeralServer({ SEED_DEMO: "true" });
   home = mkdtempSync(join(tmpdir(), "cadence-cli-"));
-  // The sources bundled once into one file, like a shipped binary: each command then starts in a fraction of the
-  // CPU time of transpiling the sources through tsx on every run.
-  binary = join(home, "bin", "cadence.mjs");
-  await build({
-    entryPoints: [join(cliDir, "src/main.ts")],
-    outfile: binary,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    conditions: ["@cadence/source"],
-    logLevel: "silent",
-  });
+  binary = await bundleCli(home);
 });
 
 afterAll(async () => {
@@ -34,27 +20,10 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the real `cadence` binary (bundled from source) with its own config home, pointed at the test server. */
 function cadence(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [binary, ...args], {
-      cwd: cliDir,
-      env: { PATH: process.env.PATH ?? "", XDG_CONFIG_HOME: home, CADENCE_URL: server.url, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end(options.stdin ?? "");
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { XDG_CONFIG_HOME: home, CADENCE_URL: server.url, ...options.env };
+  return runProcess(process.execPath, [binary, ...args], { cwd: cliDir, env, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
 }
 
 const json = <T>(result: Result): T => JSON.parse(result.stdout) as T;

@@ -8,6 +8,7 @@ import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./http/json-body
 import { capConnections, serverOptionsFor, type HttpLimits } from "./http/limits.js";
 import { sendError } from "./http/json-response.js";
 import { requestInfoOf, type ContextFactory } from "./http/request-info.js";
+import { createRootHandler } from "./http/root.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
 
@@ -54,6 +55,8 @@ export function createApp(options: AppOptions): Server {
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
   );
 
+  const root = createRootHandler({ rest: REST_PREFIX, trpc: TRPC_PREFIX }, options.publicUrl);
+
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
 
@@ -69,6 +72,7 @@ export function createApp(options: AppOptions): Server {
       return sendError(res, status, { code, message }, { connection: "close" });
     }
     if (under(path, REST_PREFIX)) return rest(req, res, path, () => notFound(req, res, path));
+    if (path === "/") return root(req, res);
     if (path === "/openapi.json" && readOnly) {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
       return void res.end(req.method === "HEAD" ? undefined : openApiJson);

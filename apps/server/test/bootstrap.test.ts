@@ -29,6 +29,22 @@ describe("bootstrap and demo data", () => {
     }
   });
 
+  it("starts several instances at once on one database: each starts, with one admin and one demo account", async () => {
+    const first = await startTestServer();
+    const env = { SEED_DEMO: "true", ADMIN_EMAIL: "ops@test.local", ADMIN_USERNAME: "ops" };
+    try {
+      const started = await Promise.allSettled([1, 2, 3].map(() => startTestServer(env, { shareDatabaseWith: first })));
+      for (const instance of started) if (instance.status === "fulfilled") await instance.value.close();
+      expect(started.map((instance) => (instance.status === "rejected" ? String(instance.reason) : "started"))).toEqual(["started", "started", "started"]);
+      const admin = first.trpc((await first.trpc().auth.login.mutate({ username: "ops", password: TEST_ADMIN.password })).accessToken);
+      const users = (await admin.users.list.query({ perPage: 100 })).items;
+      expect(users.filter((user) => user.username === "ops")).toHaveLength(1);
+      expect(users.filter((user) => user.username === DEMO_ACCOUNT.username)).toHaveLength(1);
+    } finally {
+      await first.close();
+    }
+  });
+
   it("seeds no demo data unless asked (tests, real PostgreSQL, production)", async () => {
     const server = await startTestServer();
     try {

@@ -37,6 +37,31 @@ describe("configuration", () => {
     );
   });
 
+  it("names a bad PORT and a short JWT_SECRET together", () => {
+    expect(() => loadEnv({ PORT: "abc", JWT_SECRET: "short" })).toThrow(
+      /^Invalid configuration:\n {2}PORT: .*\n {2}JWT_SECRET: must be at least 32 bytes$/s,
+    );
+  });
+
+  it("reports cross-variable rules alongside a bad variable elsewhere", () => {
+    const source = { NODE_ENV: "production", PORT: "abc", HEADERS_TIMEOUT_MS: "40000", REQUEST_TIMEOUT_MS: "30000", SEED_DEMO: "true" };
+    const message = (() => {
+      try {
+        loadEnv(source);
+      } catch (error) {
+        return error instanceof ConfigError ? error.message : "";
+      }
+      return "";
+    })();
+    for (const name of ["PORT", "JWT_SECRET", "SEED_DEMO", "HEADERS_TIMEOUT_MS"]) expect(message).toMatch(new RegExp(`\n {2}${name}: `));
+  });
+
+  it("skips a cross-variable rule whose variables are themselves invalid", () => {
+    expect(() => loadEnv({ HEADERS_TIMEOUT_MS: "abc", REQUEST_TIMEOUT_MS: "30000" })).toThrow(
+      /^Invalid configuration:\n {2}HEADERS_TIMEOUT_MS: [^\n]*$/,
+    );
+  });
+
   it("refuses the cheap test password-hash cost in production and development, allows it under NODE_ENV=test", () => {
     const production = { NODE_ENV: "production", JWT_SECRET: "a-production-secret-of-at-least-32-bytes", PASSWORD_HASH_COST: "test" };
     expect(() => loadEnv(production)).toThrow(/^Invalid configuration:\n {2}PASSWORD_HASH_COST: .*NODE_ENV=test/);
@@ -52,5 +77,13 @@ describe("configuration", () => {
     expect(server.output()).toContain("Invalid configuration:");
     expect(server.output()).toMatch(/PORT: /);
     expect(server.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("makes the server process name every bad variable on stderr before exiting non-zero", async () => {
+    const server = spawnServer({ PORT: "abc", JWT_SECRET: "short", DATABASE_URL: "memory://" });
+    const { code } = await server.exited;
+    expect(code).not.toBe(0);
+    expect(server.errorOutput()).toMatch(/PORT: /);
+    expect(server.errorOutput()).toMatch(/JWT_SECRET: must be at least 32 bytes/);
   });
 });

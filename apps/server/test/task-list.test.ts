@@ -91,6 +91,23 @@ describe("GET /api/v1/projects/{projectId}/tasks: filters", () => {
     expect(titles(await catalog(`assigneeId=${alice.user.id}&status=in_progress`))).toEqual(["bravo deploy"]);
     expect((await catalog(`assigneeId=${carol.user.id}`)).total).toBe(0);
   });
+
+  it("filters by assigneeId=me as the caller, like GET /tasks", async () => {
+    expect(titles(await catalog("assigneeId=me"))).toEqual(["foxtrot plan", "bravo deploy"]);
+    expect(titles(await list(bob.tokens.accessToken, `/projects/${catalogId}/tasks?assigneeId=me&priority=high`))).toEqual(["delta fix"]);
+    expect((await list(admin.accessToken, `/projects/${catalogId}/tasks?assigneeId=me`)).total).toBe(0);
+  });
+
+  it("takes assigneeId=me for an API key as the key's owner", async () => {
+    const reader = await createApiKey(server, bob.tokens.accessToken, { scopes: ["tasks:read"] });
+    expect(titles(await list(reader.key, `/projects/${catalogId}/tasks?assigneeId=me`))).toEqual(["delta fix", "alpha report"]);
+  });
+
+  it.each(["assigneeId=someone", "assigneeId=ME", "assigneeId="])("rejects %s with 400 BAD_REQUEST", async (query) => {
+    const res = await server.rest(`/projects/${catalogId}/tasks?${query}`, bearer(alice.tokens.accessToken));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: string }).code).toBe("BAD_REQUEST");
+  });
 });
 
 describe("GET /api/v1/projects/{projectId}/tasks: sorting", () => {
@@ -275,6 +292,11 @@ describe("tRPC tasks.list", () => {
     const page = await client.tasks.list.query({ projectId: catalogId, status: "pending", sort: "title", order: "asc", perPage: 2, page: 2 });
     expect(page).toMatchObject({ page: 2, perPage: 2, total: 3, totalPages: 2 });
     expect(page.items.map((task) => task.title)).toEqual(["foxtrot plan"]);
+  });
+
+  it('takes assigneeId "me" as the caller', async () => {
+    const page = await server.trpc(bob.tokens.accessToken).tasks.list.query({ projectId: catalogId, assigneeId: "me", sort: "title", order: "asc" });
+    expect(page.items.map((task) => task.title)).toEqual(["alpha report", "delta fix"]);
   });
 
   it("answers NOT_FOUND to a non-member and BAD_REQUEST to an out-of-range page", async () => {

@@ -1,5 +1,5 @@
 import { signedInClient, UsageError } from "../context.js";
-import { print, table } from "../output.js";
+import { pageFooter, print, table } from "../output.js";
 import type { Command } from "./command.js";
 
 export const projectsList: Command = {
@@ -9,7 +9,7 @@ export const projectsList: Command = {
   run: async (ctx, { values }) => {
     const { client } = await signedInClient(ctx);
     const page = await client.projects.list.query({ page: values.page ? Number(values.page) : 1 });
-    print(ctx.out, page, () => `${table(page.items, ["id", "name", "description"])}\npage ${page.page}/${Math.max(page.totalPages, 1)} · ${page.total} projects`);
+    print(ctx.out, page, () => `${table(page.items, ["id", "name", "description"])}\n${pageFooter(page, "project")}`);
   },
 };
 

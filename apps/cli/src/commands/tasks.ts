@@ -1,6 +1,6 @@
 import type { RouterInputs } from "@cadence/client";
 import { signedInClient, UsageError } from "../context.js";
-import { keyValues, print, table } from "../output.js";
+import { keyValues, pageFooter, print, table } from "../output.js";
 import type { Command } from "./command.js";
 
 type Status = RouterInputs["tasks"]["list"]["status"];
@@ -30,8 +30,8 @@ export const tasksList: Command = {
     const projectId = values.project as string | undefined;
     if (!projectId) throw new UsageError("--project is required");
     const { client } = await signedInClient(ctx);
-    let assigneeId = values.assignee as string | undefined;
-    if (assigneeId === "me") assigneeId = (await client.users.me.query()).id;
+    // "me" is resolved by the server: the signed-in user.
+    const assigneeId = values.assignee as string | undefined;
     const page = await client.tasks.list.query({
       projectId,
       ...(values.status ? { status: values.status as Status } : {}),
@@ -40,7 +40,7 @@ export const tasksList: Command = {
       ...(values.sort ? { sort: values.sort as Sort } : {}),
       ...(values.page ? { page: Number(values.page) } : {}),
     });
-    print(ctx.out, page, () => `${table(page.items, TASK_COLUMNS)}\npage ${page.page}/${Math.max(page.totalPages, 1)} · ${page.total} tasks`);
+    print(ctx.out, page, () => `${table(page.items, TASK_COLUMNS)}\n${pageFooter(page, "task")}`);
   },
 };
 

@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+const PORT_RANGE = "must be a port number from 0 to 65535";
+
+/** "3000" -> 3000; 0 picks a free port. */
+export const port = z.coerce.number({ error: PORT_RANGE }).int(PORT_RANGE).min(0, PORT_RANGE).max(65535, PORT_RANGE);
+
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
 /** "900", "900s", "15m", "12h", "7d" -> seconds. */

@@ -1,19 +1,20 @@
 import { resolve } from "node:path";
 import { databaseKind } from "@cadence/db";
 import { z } from "zod";
-import { byteSize, duration, jwtKeySet, rateRule, trustProxy } from "./env-parsers.js";
+import { byteSize, duration, jwtKeySet, port, rateRule, trustProxy } from "./env-parsers.js";
 
 /** The repository root, the same from src/config/ and dist/config/: the embedded database lives in `.data/` there. */
 const repoRoot = resolve(import.meta.dirname, "../../../..");
 
-const positiveInt = z.coerce.number().int().positive();
+const POSITIVE = "must be a positive whole number";
+const positiveInt = z.coerce.number({ error: POSITIVE }).int(POSITIVE).positive(POSITIVE);
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: port.default(3000),
     DATABASE_URL: z
       .string()
       .optional()
@@ -35,7 +36,7 @@ const EnvSchema = z
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),
 
-    JWT_SECRET: z.string().optional(),
+    JWT_SECRET: z.string().refine((value) => Buffer.byteLength(value) >= 32, "must be at least 32 bytes").optional(),
     JWT_KEYS: jwtKeySet.optional(),
     JWT_ISSUER: z.string().min(1).default("cadence"),
     JWT_AUDIENCE: z.string().min(1).default("cadence-api"),
@@ -55,24 +56,33 @@ const EnvSchema = z
     TRUST_PROXY: trustProxy.default(0),
     PASSWORD_HASH_COST: z.enum(["standard", "test"]).default("standard"),
   })
-  .superRefine((env, ctx) => {
-    const issue = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
-    if (env.JWT_SECRET !== undefined && env.JWT_KEYS !== undefined) issue("JWT_KEYS", "set JWT_SECRET or JWT_KEYS, not both");
-    if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < 32) issue("JWT_SECRET", "must be at least 32 bytes");
-    if (env.NODE_ENV === "production") {
-      if (env.JWT_SECRET === undefined && env.JWT_KEYS === undefined) {
-        issue("JWT_SECRET", "is required in production (at least 32 bytes), or set JWT_KEYS");
+  // Runs even when some variables are invalid, so one start reports every problem. A rule reads only variables that
+  // parsed: a rule about an invalid one is skipped, since that variable's own message already names it.
+  .superRefine(
+    (env, ctx) => {
+      const invalid = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+      const valid = (...names: (keyof Env)[]) => names.every((name) => !invalid.has(name));
+      const issue = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
+      const jwtValid = valid("JWT_SECRET", "JWT_KEYS");
+      if (jwtValid && env.JWT_SECRET !== undefined && env.JWT_KEYS !== undefined) issue("JWT_KEYS", "set JWT_SECRET or JWT_KEYS, not both");
+      if (valid("NODE_ENV") && env.NODE_ENV === "production") {
+        if (jwtValid && env.JWT_SECRET === undefined && env.JWT_KEYS === undefined) {
+          issue("JWT_SECRET", "is required in production (at least 32 bytes), or set JWT_KEYS");
+        }
+        if (valid("SEED_DEMO") && env.SEED_DEMO === true) issue("SEED_DEMO", "demo data is never seeded in production");
       }
-      if (env.SEED_DEMO === true) issue("SEED_DEMO", "demo data is never seeded in production");
-    }
-    if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) issue("HEADERS_TIMEOUT_MS", "must not exceed REQUEST_TIMEOUT_MS");
-    if (env.PASSWORD_HASH_COST === "test" && env.NODE_ENV !== "test") {
-      issue("PASSWORD_HASH_COST", "test is a cheap cost for test suites and needs NODE_ENV=test");
-    }
-    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-      issue(env.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD", "ADMIN_EMAIL and ADMIN_PASSWORD go together");
-    }
-  });
+      if (valid("HEADERS_TIMEOUT_MS", "REQUEST_TIMEOUT_MS") && env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+        issue("HEADERS_TIMEOUT_MS", "must not exceed REQUEST_TIMEOUT_MS");
+      }
+      if (valid("PASSWORD_HASH_COST", "NODE_ENV") && env.PASSWORD_HASH_COST === "test" && env.NODE_ENV !== "test") {
+        issue("PASSWORD_HASH_COST", "test is a cheap cost for test suites and needs NODE_ENV=test");
+      }
+      if (valid("ADMIN_EMAIL", "ADMIN_PASSWORD") && (env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+        issue(env.ADMIN_EMAIL === undefined ? "ADMIN_EMAIL" : "ADMIN_PASSWORD", "ADMIN_EMAIL and ADMIN_PASSWORD go together");
+      }
+    },
+    { when: () => true },
+  );
 
 export type Env = z.infer<typeof EnvSchema>;
 

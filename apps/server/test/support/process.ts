@@ -7,6 +7,8 @@ const serverDir = fileURLToPath(new URL("../..", import.meta.url));
 export interface ServerProcess {
   child: ChildProcess;
   output(): string;
+  /** What the process wrote to stderr alone. */
+  errorOutput(): string;
   /** Resolves with the first stdout match of `pattern`, or rejects when the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -24,19 +26,24 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let errorOutput = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
     output += chunk.toString();
     for (const listener of listeners) listener();
   };
   child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
+  child.stderr?.on("data", (chunk: Buffer) => {
+    errorOutput += chunk.toString();
+    append(chunk);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
   return {
     child,
     output: () => output,
+    errorOutput: () => errorOutput,
     exited,
     waitFor: (pattern, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {

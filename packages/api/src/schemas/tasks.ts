@@ -103,15 +103,18 @@ const filters = {
   ...PageInput,
 };
 
+/** "me" is the caller: the signed-in user, or an API key's owner. */
+const AssigneeFilter = z.union([z.literal("me"), Id]).describe('"me" (the caller; for an API key, its owner) or a user id');
+
 export const TaskListInput = z.strictObject({
   projectId: Id,
-  assigneeId: Id.optional(),
+  assigneeId: AssigneeFilter.optional(),
   ...filters,
 });
 export type TaskListInput = z.infer<typeof TaskListInput>;
 
 export const MyTaskListInput = z.strictObject({
-  assigneeId: z.union([z.literal("me"), Id]).default("me").describe('"me" or a user id'),
+  assigneeId: AssigneeFilter.default("me"),
   ...filters,
 });
 export type MyTaskListInput = z.infer<typeof MyTaskListInput>;

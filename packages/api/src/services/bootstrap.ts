@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import { users, type Database } from "@cadence/db";
 import { createUser } from "./auth.js";
@@ -18,11 +19,24 @@ async function emailExists(db: Database, email: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/**
+ * Creates a bootstrap account, or answers undefined when another instance starting on the same database created it
+ * first (our insert is then a CONFLICT and the email exists). Any other conflict, such as a username another
+ * account holds, still stops start-up.
+ */
+async function createOnce(db: Database, email: string, create: () => ReturnType<typeof createUser>) {
+  try {
+    return await create();
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "CONFLICT" && (await emailExists(db, email))) return undefined;
+    throw error;
+  }
+}
+
 /** Creates the configured admin unless a user with that email exists. Returns whether it created one. */
 export async function ensureAdmin(db: Database, admin: AdminBootstrap): Promise<boolean> {
   if (await emailExists(db, admin.email)) return false;
-  await createUser({ db, requestId: "bootstrap" }, { ...admin, role: "admin" });
-  return true;
+  return (await createOnce(db, admin.email, () => createUser({ db, requestId: "bootstrap" }, { ...admin, role: "admin" }))) !== undefined;
 }
 
 function isoDateIn(days: number): string {
@@ -33,7 +47,8 @@ function isoDateIn(days: number): string {
 export async function seedDemo(db: Database): Promise<boolean> {
   if (await emailExists(db, DEMO_ACCOUNT.email)) return false;
   const ctx = { db, requestId: "seed" };
-  const user = await createUser(ctx, { ...DEMO_ACCOUNT, role: "user" });
+  const user = await createOnce(db, DEMO_ACCOUNT.email, () => createUser(ctx, { ...DEMO_ACCOUNT, role: "user" }));
+  if (!user) return false;
   const identity = { kind: "user" as const, userId: user.id, role: user.role, sessionId: "seed" };
   const project = await createProject(ctx, identity, { name: "Demo project", description: "Seeded by `pnpm start` to explore the API." });
   const tasks = [

@@ -54,17 +54,21 @@ async function page(ctx: Context, where: SQL | undefined, filters: Filters) {
   return toPage(rows.map(toTask), total?.n ?? 0, filters.page, filters.perPage);
 }
 
+/** "me" is the caller's user id; an API key acts as its owner. */
+function assigneeOf(identity: Identity, assigneeId: string): string {
+  return assigneeId === "me" ? identity.userId : assigneeId;
+}
+
 export async function listProjectTasks(ctx: Context, identity: Identity, input: TaskListInput) {
   await projectAccess(ctx.db, identity, input.projectId);
   const conditions = [eq(tasks.projectId, input.projectId), ...filterConditions(input)];
-  if (input.assigneeId) conditions.push(eq(tasks.assigneeId, input.assigneeId));
+  if (input.assigneeId) conditions.push(eq(tasks.assigneeId, assigneeOf(identity, input.assigneeId)));
   return page(ctx, and(...conditions), input);
 }
 
 /** Tasks across every project the caller belongs to (admins: every project), by assignee ("me" by default). */
 export async function listMyTasks(ctx: Context, identity: Identity, input: MyTaskListInput) {
-  const assigneeId = input.assigneeId === "me" ? identity.userId : input.assigneeId;
-  const conditions = [eq(tasks.assigneeId, assigneeId), ...filterConditions(input)];
+  const conditions = [eq(tasks.assigneeId, assigneeOf(identity, input.assigneeId)), ...filterConditions(input)];
   if (identity.role !== "admin") {
     conditions.push(
       sql`${tasks.projectId} in (select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${identity.userId})`,

@@ -2542,7 +2542,7 @@ export interface operations {
     "tasks-list": {
         parameters: {
             query?: {
-                assigneeId?: string;
+                assigneeId?: "me" | string;
                 dueAfter?: string & (unknown & unknown);
                 dueBefore?: string & (unknown & unknown);
                 order?: "asc" | "desc";
