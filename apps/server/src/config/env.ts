@@ -54,6 +54,9 @@ const EnvSchema = z
     RATE_LIMIT_REQUESTS: rateRule.default({ points: 600, durationSeconds: 60 }),
     TRUST_PROXY: trustProxy.default(0),
     PASSWORD_HASH_COST: z.enum(["standard", "test"]).default("standard"),
+
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default("cadence"),
   })
   .superRefine((env, ctx) => {
     const issue = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
