@@ -73,6 +73,10 @@ describe("tracing with an SDK registered", () => {
       expect(query.attributes["db.query.text"]).toEqual(expect.any(String));
     }
     expect(queries.map((query) => query.attributes["db.operation.name"])).toContain("SELECT");
+    // A real server has an address; the embedded database runs in this process and has none.
+    const onPostgres = Boolean(process.env.DATABASE_URL);
+    expect(queries[0]?.attributes["server.address"] !== undefined).toBe(onPostgres);
+    expect(typeof queries[0]?.attributes["server.port"]).toBe(onPostgres ? "number" : "undefined");
   });
 
   it("gives a tRPC call through the client the same server, procedure and database spans", async () => {

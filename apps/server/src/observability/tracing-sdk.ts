@@ -35,9 +35,8 @@ export function registerTracing(options: TracingOptions): Tracing {
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName })),
     spanProcessors: [processorFor(options)],
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
   if (!trace.setGlobalTracerProvider(provider)) throw new Error("an OpenTelemetry tracer provider is already registered");
-  context.setGlobalContextManager(contextManager);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const http = new HttpInstrumentation({ applyCustomAttributesOnSpan: redactQuery });
   const unregister = registerInstrumentations({ instrumentations: [http], tracerProvider: provider });
