@@ -1,7 +1,7 @@
 import { DataDirInUseError } from "@cadence/db";
 import { ConfigError, loadEnv } from "./config/env.js";
+import { startTracing, tracingOptionsFrom } from "./observability/tracing.js";
 import { PortInUseError } from "./process/lifecycle.js";
-import { startServer } from "./start.js";
 
 /** Failures the operator fixes (configuration, a port or data directory another process holds): one line each. */
 function fail(error: unknown): never {
@@ -17,13 +17,17 @@ try {
   fail(error);
 }
 
+// Tracing first, then the server's modules: node:http is instrumented before anything serves with it.
+const tracing = await startTracing(tracingOptionsFrom(env)).catch(fail);
+const { startServer } = await import("./start.js");
 const running = await startServer(env).catch(fail);
 console.log(`Cadence listening on ${running.url} (database: ${running.database.driver}${env.DATABASE_URL ? "" : `, ${env.DATA_DIR}`})`);
 console.log(`  REST ${running.url}/api/v1  ·  docs ${running.url}/docs  ·  tRPC ${running.url}/trpc`);
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    const stopped = running.stop();
+    // Pending spans are flushed once the last request has drained.
+    const stopped = running.stop().then(() => tracing?.shutdown());
     // Said once the listening socket is closed (synchronously, in stop): a connection after this line is refused.
     console.log(`${signal}: draining`);
     stopped.then(

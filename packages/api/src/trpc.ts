@@ -7,6 +7,7 @@ import { enforce } from "./rate-limit/headers.js";
 import { OUTAGE_RETRY_AFTER_SECONDS, withDeadline } from "./database-outage.js";
 import { isConcurrencyFailure, isDatabaseUnavailable, isDataException } from "./services/db-errors.js";
 import type { Scope } from "./schemas/scopes.js";
+import { traced, traceProcedure } from "./tracing.js";
 
 const t = initTRPC
   .context<Context>()
@@ -32,7 +33,7 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** No identity and no request limit: health and readiness only, so probes never get throttled. */
-export const probeProcedure = t.procedure;
+export const probeProcedure = t.procedure.use(traceProcedure);
 
 /**
  * Database refusals that are not server faults: values it cannot store (NUL bytes, out-of-range dates) are the
@@ -40,7 +41,7 @@ export const probeProcedure = t.procedure;
  * a database that is down, unreachable or too slow is 503 with Retry-After, within `databaseTimeoutMs` (the
  * deadline also bounds waiting for a pooled connection, which the driver's own timeouts do not).
  */
-const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
+const baseProcedure = t.procedure.use(traced(async ({ ctx, next }) => {
   let result: Awaited<ReturnType<typeof next>>;
   try {
     result = await withDeadline(next(), ctx.databaseTimeoutMs);
@@ -60,7 +61,7 @@ const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
     throw new TRPCError({ code: "CONFLICT", message: "The request collided with a concurrent change; retry it" });
   }
   return result;
-});
+}));
 
 /** 503 with Retry-After; the outage is logged once per window, not once per request. */
 function unavailable(ctx: Pick<Context, "outage" | "setHeader">, cause: unknown): TRPCError {

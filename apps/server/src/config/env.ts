@@ -55,6 +55,9 @@ const EnvSchema = z
     RATE_LIMIT_REQUESTS: rateRule.default({ points: 600, durationSeconds: 60 }),
     TRUST_PROXY: trustProxy.default(0),
     PASSWORD_HASH_COST: z.enum(["standard", "test"]).default("standard"),
+
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default("cadence"),
   })
   // Runs even when some variables are invalid, so one start reports every problem. A rule reads only variables that
   // parsed: a rule about an invalid one is skipped, since that variable's own message already names it.

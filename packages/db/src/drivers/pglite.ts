@@ -6,6 +6,7 @@ import type { Database, DatabaseHandle } from "../database.js";
 import { migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
 import * as schema from "../schema/index.js";
+import { tracePglite } from "./traced-pglite.js";
 
 /** `dataDir` persists to disk; `undefined` keeps everything in memory. `loadDataDir` starts from a dumped snapshot. */
 export interface PgliteOptions {
@@ -26,7 +27,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     release();
     throw error;
   }
-  const db = drizzle({ client, schema, casing: "snake_case" });
+  const db = drizzle({ client: tracePglite(client), schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
     driver: "pglite",

@@ -6,6 +6,7 @@ import type { Database, DatabaseHandle } from "../database.js";
 import { MIGRATION_LOCK_KEY, migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
 import * as schema from "../schema/index.js";
+import { tracePostgres } from "./traced-postgres.js";
 
 export interface PostgresOptions {
   url: string;
@@ -32,7 +33,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     onnotice: () => {},
     ...(options.statementTimeoutMs === undefined ? {} : { connection: { statement_timeout: options.statementTimeoutMs } }),
   });
-  const db = drizzle({ client, schema, casing: "snake_case" });
+  const db = drizzle({ client: tracePostgres(client), schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
     driver: "postgres",
