@@ -1,5 +1,7 @@
 import { DataDirInUseError } from "@cadence/db";
 import { ConfigError, loadEnv } from "./config/env.js";
+import { createLogger } from "./observability/logger.js";
+import { startupLines } from "./observability/startup-lines.js";
 import { PortInUseError } from "./process/lifecycle.js";
 import { startServer } from "./start.js";
 
@@ -17,18 +19,20 @@ try {
   fail(error);
 }
 
-const running = await startServer(env).catch(fail);
-console.log(`Cadence listening on ${running.url} (database: ${running.database.driver}${env.DATABASE_URL ? "" : `, ${env.DATA_DIR}`})`);
-console.log(`  REST ${running.url}/api/v1  ·  docs ${running.url}/docs  ·  tRPC ${running.url}/trpc`);
+// Pretty lines only for a developer at a terminal; anything else (a pipe, a container's log) gets JSON lines.
+const logger = await createLogger({ level: env.LOG_LEVEL, pretty: process.stdout.isTTY && env.NODE_ENV === "development" });
+const running = await startServer(env, { logger }).catch(fail);
+for (const [fields, message] of startupLines(env, running)) logger.info(fields, message);
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     const stopped = running.stop();
     // Said once the listening socket is closed (synchronously, in stop): a connection after this line is refused.
-    console.log(`${signal}: draining`);
+    logger.info({ signal }, `${signal}: draining`);
     stopped.then(
       () => {
-        console.log("stopped: requests drained, database closed");
+        logger.info("stopped: requests drained, database closed");
+        logger.flush();
         process.exit(0);
       },
       (error: unknown) => fail(error),

@@ -31,7 +31,7 @@ export interface ApiOptions {
   /** Structured log lines (the database outage warning); JSON on stderr by default. */
   logger?: ApiLogger;
   /** Receives rate-limit refusals and authentication failures; ignored by default. */
-  observer?: ApiObserver;
+  observer?: ApiObserver | undefined;
 }
 
 export function createApiDeps(options: ApiOptions): ApiDeps {

@@ -54,6 +54,10 @@ const EnvSchema = z
     RATE_LIMIT_REQUESTS: rateRule.default({ points: 600, durationSeconds: 60 }),
     TRUST_PROXY: trustProxy.default(0),
     PASSWORD_HASH_COST: z.enum(["standard", "test"]).default("standard"),
+
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    METRICS_ENABLED: flag.default(true),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((env, ctx) => {
     const issue = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
