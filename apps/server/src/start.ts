@@ -44,7 +44,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
   if (options.database) return serve(env, logger, options.database, false);
   if (databaseKind(env.DATABASE_URL) === "embedded") {
     // The first run creates and migrates the data directory, which takes many seconds: say so up front.
-    if (existsSync(env.DATA_DIR)) logger.info({ dataDir: env.DATA_DIR }, `opening the embedded database in ${env.DATA_DIR}`);
+    if (existsSync(env.DATA_DIR)) logger.debug({ dataDir: env.DATA_DIR }, `opening the embedded database in ${env.DATA_DIR}`);
     else logger.info({ dataDir: env.DATA_DIR }, `creating the embedded database in ${env.DATA_DIR} (first run only)…`);
   }
   // One bound for every wait on the database: connecting, each statement, and the whole procedure (api deps).

@@ -7,6 +7,8 @@ const serverDir = fileURLToPath(new URL("../..", import.meta.url));
 export interface ServerProcess {
   child: ChildProcess;
   output(): string;
+  /** What the process wrote to stdout only (the log's JSON lines). */
+  stdout(): string;
   /** Resolves with the first stdout match of `pattern`, or rejects when the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -24,12 +26,16 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let stdout = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
     output += chunk.toString();
     for (const listener of listeners) listener();
   };
-  child.stdout?.on("data", append);
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    append(chunk);
+  });
   child.stderr?.on("data", append);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
@@ -37,6 +43,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
     exited,
     waitFor: (pattern, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
