@@ -46,6 +46,19 @@ function limiterNote(input: ReportInput): string {
   return notes.join(" ");
 }
 
+/** What the access log and metrics cost on the hot path: `users.me` over REST with both on (the default) and off. */
+function observabilityNote(input: ReportInput): string {
+  const onRow = input.results.find((result) => result.row.key === "me-rest");
+  const offRow = input.results.find((result) => result.row.key === "me-rest-quiet");
+  if (!onRow || !offRow) return "";
+  const [on, off] = [summarise(onRow), summarise(offRow)];
+  const cpu =
+    on.cpuUsPerRequest !== undefined && off.cpuUsPerRequest !== undefined
+      ? `, ${Math.round(on.cpuUsPerRequest - off.cpuUsPerRequest)} µs more server CPU per request (${Math.round(off.cpuUsPerRequest)} → ${Math.round(on.cpuUsPerRequest)})`
+      : "";
+  return ` Access log + metrics (the default, vs \`LOG_LEVEL=warn METRICS_ENABLED=false\`): \`/api/v1/users/me\` at ${(on.reqPerSec / off.reqPerSec).toFixed(2)}× the req/s without them${cpu}.`;
+}
+
 /** The whole output: a header naming the machine and the method, the table, and what the ratios compare. */
 export function report(input: ReportInput): string {
   const when = input.when.toISOString().replace("T", " ").slice(0, 16);
@@ -58,6 +71,6 @@ export function report(input: ReportInput): string {
     "",
     markdownTable(input.results),
     "",
-    `× twin: the health rows against Fastify, the others against the twin doing the same work. ${limiterNote(input)}`,
+    `× twin: the health rows against Fastify, the others against the twin doing the same work. ${limiterNote(input)}${observabilityNote(input)}`,
   ].join("\n");
 }

@@ -45,13 +45,16 @@ async function call(path: string, init: { method?: string; body?: unknown; token
 
 async function scenario(): Promise<void> {
   const registered = await call("/api/v1/auth/register", { body: { email: "logged@test.local", username: "logged", password: PASSWORD } });
+  expect(registered.status).toBe(201);
   ids.userId = String(registered.body.id);
   const login = await call("/api/v1/auth/login", { body: { username: "logged", password: PASSWORD } });
+  expect(login.status).toBe(200);
   secrets.firstRefresh = String(login.body.refreshToken);
   const refreshed = await call("/api/v1/auth/refresh", { body: { refreshToken: secrets.firstRefresh } });
   secrets.refresh = String(refreshed.body.refreshToken);
   secrets.access = String(refreshed.body.accessToken);
   const key = await call("/api/v1/api-keys", { body: { name: "ci", scopes: ["projects:read", "projects:write", "tasks:write"] }, token: secrets.access });
+  expect(key.status).toBe(201);
   secrets.apiKey = String(key.body.key);
   ids.apiKeyId = String(key.body.id);
   const project = await call("/api/v1/projects", { body: { name: "logged project" }, token: secrets.apiKey });
@@ -75,7 +78,7 @@ beforeAll(async () => {
     await createMigratedPgliteDataDir(dataDir);
   }
   const database: Record<string, string> = backing ? { DATABASE_URL: backing.url ?? "" } : { DATA_DIR: dataDir ?? "" };
-  server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test", PASSWORD_HASH_COST: "test", LOG_LEVEL: "debug" });
+  server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test", PASSWORD_HASH_COST: "test", LOG_LEVEL: "debug", DATABASE_TIMEOUT_MS: "10000" });
   url = (await server.waitFor(/listening on (http:\/\/\S+)/, 60_000))[1] ?? "";
   await scenario();
   server.child.kill("SIGTERM");

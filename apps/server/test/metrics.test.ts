@@ -54,7 +54,8 @@ async function scrape(target: TestServer, authorization?: string): Promise<Sampl
 
 describe("GET /metrics", () => {
   it("answers 401 without the bearer token or with a wrong one", async () => {
-    for (const headers of [{}, { authorization: "Bearer wrong-token-0123456789" }, { authorization: METRICS_TOKEN }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong-token-0123456789" }, { authorization: METRICS_TOKEN }];
+    for (const headers of attempts) {
       const res = await fetch(`${server.url}/metrics`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe("Bearer");

@@ -73,6 +73,12 @@ export function createRequestObserver(options: RequestObserverOptions): RequestO
     if (!found) labels.set(key, (found = { surface, route }));
     return found;
   };
+  const restLabels = new WeakMap<RoutedRoute, RouteLabels>();
+  const restLabelsOf = (route: RoutedRoute, health: boolean): RouteLabels => {
+    let found = restLabels.get(route);
+    if (!found) restLabels.set(route, (found = labelsFor(health ? "health" : "rest", route.template)));
+    return found;
+  };
   const procedureLabels = new Map(options.procedures.map((path) => [path, labelsFor("trpc", path)]));
   const trpcPrefixLength = trpcPrefix.length + 1;
 
@@ -94,26 +100,27 @@ export function createRequestObserver(options: RequestObserverOptions): RequestO
     } else if (surface === "rest") {
       const health = route?.path.startsWith("health.") ?? false;
       quiet = health;
-      routeLabels = labelsFor(health ? "health" : "rest", route?.template ?? UNMATCHED);
+      routeLabels = route ? restLabelsOf(route, health) : labelsFor("rest", UNMATCHED);
     } else {
       routeLabels = labelsFor(surface, FIXED_ROUTE[surface]);
     }
     metrics?.finished(routeLabels, method, status, seconds);
     const level = quiet ? "debug" : "info";
     if (!logger.isLevelEnabled(level)) return;
+    // Absent facts stay undefined, which pino leaves out of the line.
     logger[level](
       {
         requestId: info.requestId,
         surface: routeLabels.surface,
         method,
         path: exchange.path,
-        ...(route ? { route: route.template } : {}),
-        ...(procedures ? { procedures } : {}),
+        route: route?.template,
+        procedures,
         status,
         durationMs: Math.round(seconds * 1e6) / 1000,
-        ...(exchange.callerId ? { callerId: exchange.callerId } : {}),
+        callerId: exchange.callerId,
         ip: info.ip,
-        ...(status === 499 ? { aborted: true } : {}),
+        aborted: status === 499 ? true : undefined,
       },
       "request",
     );
