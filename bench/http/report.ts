@@ -52,10 +52,11 @@ function observabilityNote(input: ReportInput): string {
   const offRow = input.results.find((result) => result.row.key === "me-rest-quiet");
   if (!onRow || !offRow) return "";
   const [on, off] = [summarise(onRow), summarise(offRow)];
-  const cpu =
-    on.cpuUsPerRequest !== undefined && off.cpuUsPerRequest !== undefined
-      ? `, ${Math.round(on.cpuUsPerRequest - off.cpuUsPerRequest)} µs more server CPU per request (${Math.round(off.cpuUsPerRequest)} → ${Math.round(on.cpuUsPerRequest)})`
-      : "";
+  let cpu = "";
+  if (on.cpuUsPerRequest !== undefined && off.cpuUsPerRequest !== undefined) {
+    const more = Math.round(on.cpuUsPerRequest - off.cpuUsPerRequest);
+    cpu = `, ${Math.abs(more)} µs ${more >= 0 ? "more" : "less"} server CPU per request (${Math.round(off.cpuUsPerRequest)} → ${Math.round(on.cpuUsPerRequest)}; compare with the rounds' spread)`;
+  }
   return ` Access log + metrics (the default, vs \`LOG_LEVEL=warn METRICS_ENABLED=false\`): \`/api/v1/users/me\` at ${(on.reqPerSec / off.reqPerSec).toFixed(2)}× the req/s without them${cpu}.`;
 }
 
