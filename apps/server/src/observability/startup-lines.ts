@@ -20,14 +20,11 @@ export function startupLines(env: Env, running: RunningServer): Line[] {
   const database = describeDatabase(env);
   const lines: Line[] = [
     [{ url, database }, `Cadence listening on ${url} (database: ${database})`],
-    [
-      { rest: `${url}/api/v1`, docs: `${url}/docs`, openapi: `${url}/openapi.json`, trpc: `${url}/trpc` },
-      `REST ${url}/api/v1 · docs ${url}/docs · OpenAPI ${url}/openapi.json · tRPC ${url}/trpc`,
-    ],
+    [{}, `REST ${url}/api/v1 · docs ${url}/docs · OpenAPI ${url}/openapi.json · tRPC ${url}/trpc`],
   ];
   if (running.demoSeeded) {
     // The demo account's password is public (README); it is printed only the run that seeded it, in development.
-    lines.push([{ username: DEMO_ACCOUNT.username }, `demo account seeded: sign in as ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}`]);
+    lines.push([{}, `demo account seeded: sign in as ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}`]);
   }
   return lines;
 }
