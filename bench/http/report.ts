@@ -46,6 +46,20 @@ function limiterNote(input: ReportInput): string {
   return notes.join(" ");
 }
 
+/** What the access log and metrics cost on the hot path: `users.me` over REST with both on (the default) and off. */
+function observabilityNote(input: ReportInput): string {
+  const onRow = input.results.find((result) => result.row.key === "me-rest");
+  const offRow = input.results.find((result) => result.row.key === "me-rest-quiet");
+  if (!onRow || !offRow) return "";
+  const [on, off] = [summarise(onRow), summarise(offRow)];
+  let cpu = "";
+  if (on.cpuUsPerRequest !== undefined && off.cpuUsPerRequest !== undefined) {
+    const more = Math.round(on.cpuUsPerRequest - off.cpuUsPerRequest);
+    cpu = `, ${Math.abs(more)} µs ${more >= 0 ? "more" : "less"} server CPU per request (${Math.round(off.cpuUsPerRequest)} → ${Math.round(on.cpuUsPerRequest)}; compare with the rounds' spread)`;
+  }
+  return ` Access log + metrics (the default, vs \`LOG_LEVEL=warn METRICS_ENABLED=false\`): \`/api/v1/users/me\` at ${(on.reqPerSec / off.reqPerSec).toFixed(2)}× the req/s without them${cpu}.`;
+}
+
 /** The whole output: a header naming the machine and the method, the table, and what the ratios compare. */
 export function report(input: ReportInput): string {
   const when = input.when.toISOString().replace("T", " ").slice(0, 16);
@@ -58,6 +72,6 @@ export function report(input: ReportInput): string {
     "",
     markdownTable(input.results),
     "",
-    `× twin: the health rows against Fastify, the others against the twin doing the same work. ${limiterNote(input)}`,
+    `× twin: the health rows against Fastify, the others against the twin doing the same work. ${limiterNote(input)}${observabilityNote(input)}`,
   ].join("\n");
 }

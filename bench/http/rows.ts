@@ -52,6 +52,14 @@ export const ROWS: Row[] = [
   { key: "health-rest", label: "`GET /api/v1/health`", server: "cadence", twin: "fastify", ...get(() => "/api/v1/health") },
   { key: "health-trpc", label: "`GET /trpc/health.live`", server: "cadence", twin: "fastify", ...get(() => "/trpc/health.live") },
   { key: "me-rest", label: "`GET /api/v1/users/me`", server: "cadence", seed: "pg", twin: "twin-me", ...get(() => "/api/v1/users/me") },
+  {
+    key: "me-rest-quiet",
+    label: "`GET /api/v1/users/me`, access log and metrics off",
+    server: "cadenceQuiet",
+    seed: "pg",
+    twin: "twin-me",
+    ...get(() => "/api/v1/users/me"),
+  },
   { key: "me-trpc", label: "`GET /trpc/users.me`", server: "cadence", seed: "pg", twin: "twin-me", ...get(() => "/trpc/users.me") },
   {
     key: "me-trpc-pg-limits",

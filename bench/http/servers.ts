@@ -6,7 +6,7 @@ import { serverMain } from "./build.js";
 import type { Placement } from "./machine.js";
 import { freePort, startServer, workDir, type ServerProcess } from "./processes.js";
 
-export type ServerKey = "raw" | "twin" | "cadence" | "cadencePgLimits" | "cadencePglite";
+export type ServerKey = "raw" | "twin" | "cadence" | "cadenceQuiet" | "cadencePgLimits" | "cadencePglite";
 
 /** Every rate limit, raised so no request is refused; the limiters still count every request. */
 export const RAISED_LIMIT = "1000000000/1m";
@@ -80,6 +80,14 @@ export async function launch(key: ServerKey, setup: ServerSetup): Promise<Server
       });
     case "cadence":
       return startServer({ ...common, args: [serverMain], env: { ...cadenceEnv(setup, port), DATABASE_URL: setup.databaseUrl }, readyPath: "/api/v1/ready" });
+    case "cadenceQuiet":
+      // The hot path without its observability: no access lines (warn and above only) and no metrics.
+      return startServer({
+        ...common,
+        args: [serverMain],
+        env: { ...cadenceEnv(setup, port), DATABASE_URL: setup.databaseUrl, LOG_LEVEL: "warn", METRICS_ENABLED: "false" },
+        readyPath: "/api/v1/ready",
+      });
     case "cadencePgLimits":
       return startServer({
         ...common,

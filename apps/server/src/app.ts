@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { ApiDeps } from "@cadence/api";
-import { createContext, createOpenApiDocument } from "@cadence/api";
+import { appRouter, createContext, createOpenApiDocument } from "@cadence/api";
 import { serveDocs } from "./docs/handler.js";
 import { isClientAbort, onAbandoned } from "./http/client-abort.js";
 import { describeError } from "./observability/error-log.js";
+import type { Logger } from "./observability/logger.js";
+import type { Metrics } from "./observability/metrics.js";
+import { createMetricsEndpoint, METRICS_PATH } from "./observability/metrics-endpoint.js";
+import { createRequestObserver } from "./observability/request-observer.js";
 import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./http/json-body.js";
 import { capConnections, serverOptionsFor, type HttpLimits } from "./http/limits.js";
 import { sendError } from "./http/json-response.js";
@@ -18,7 +22,12 @@ export interface AppOptions {
   trustProxyHops?: number;
   /** Absolute origin for the OpenAPI `servers` entry; relative `/api/v1` when unset. */
   publicUrl?: string | undefined;
-  log?: (line: Record<string, unknown>) => void;
+  /** Access lines, server errors (with the request id and stack) and client aborts (debug). */
+  logger: Logger;
+  /** Request metrics and `GET /metrics`; unset: no metrics (METRICS_ENABLED=false). */
+  metrics?: Metrics | undefined;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken?: string | undefined;
   /** Largest request body in bytes on both surfaces (BODY_LIMIT); 1 MiB when unset. */
   bodyLimit?: number;
   /** Timeouts and the connection cap; Node's defaults when unset. */
@@ -40,17 +49,25 @@ function under(path: string, prefix: string): boolean {
  * Holds no business rules; the router does.
  */
 export function createApp(options: AppOptions): Server {
-  const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
+  const { logger } = options;
   // A client abort surfaces as an error on whichever path was reading the request; it is not the server's.
-  const onServerError = (error: unknown, path: string | undefined) => {
-    if (!isClientAbort(error)) log({ level: "error", msg: "unhandled error", path, ...describeError(error) });
+  const onServerError = (error: unknown, path: string | undefined, requestId?: string) => {
+    if (!isClientAbort(error)) logger.error({ requestId, path, ...describeError(error) }, "unhandled error");
   };
 
   const hops = options.trustProxyHops ?? 0;
   const contextFor: ContextFactory = (req, res) => createContext(options.deps, requestInfoOf(req, res, hops));
+  const observer = createRequestObserver({
+    logger,
+    metrics: options.metrics,
+    procedures: Object.keys(appRouter._def.procedures),
+    trpcPrefix: TRPC_PREFIX,
+    infoOf: (req, res, identified) => requestInfoOf(req, res, hops, identified),
+  });
+  const serveMetrics = options.metrics ? createMetricsEndpoint(options.metrics, options.metricsToken) : undefined;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const trpc = createTrpcHandler(contextFor, onServerError, bodyLimit);
-  const rest = createRestHandler({ contextFor, onServerError, bodyLimit });
+  const rest = createRestHandler({ contextFor, onServerError, bodyLimit, onRoute: observer.routed });
   const openApiJson = JSON.stringify(
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
   );
@@ -60,9 +77,8 @@ export function createApp(options: AppOptions): Server {
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader("x-request-id", requestInfoOf(req, res, hops).requestId);
-    const path = pathOf(req);
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    res.setHeader("x-request-id", observer.begin(req, res, path).requestId);
     const readOnly = req.method === "GET" || req.method === "HEAD";
 
     if (under(path, TRPC_PREFIX)) return trpc(req, res);
@@ -77,17 +93,19 @@ export function createApp(options: AppOptions): Server {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
       return void res.end(req.method === "HEAD" ? undefined : openApiJson);
     }
+    if (path === METRICS_PATH && readOnly && serveMetrics) return serveMetrics(req, res);
     if (readOnly && (await serveDocs(req, res, path))) return;
     notFound(req, res, path);
   }
 
   const server = createServer(options.limits ? serverOptionsFor(options.limits) : {}, (req, res) => {
-    const handled = handle(req, res).catch((error: unknown) => {
-      onServerError(error, pathOf(req));
+    const path = pathOf(req);
+    const handled = handle(req, res, path).catch((error: unknown) => {
+      onServerError(error, path, requestInfoOf(req, res, hops).requestId);
       if (!res.headersSent) sendError(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
       else res.destroy();
     });
-    onAbandoned(res, handled, () => log({ level: "debug", msg: "client closed the connection mid-request", path: pathOf(req) }));
+    onAbandoned(res, handled, () => logger.debug({ requestId: requestInfoOf(req, res, hops).requestId, path }, "client closed the connection mid-request"));
   });
   return options.limits ? capConnections(server, options.limits) : server;
 }

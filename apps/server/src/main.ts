@@ -1,6 +1,7 @@
 import { DataDirInUseError } from "@cadence/db";
 import { ConfigError, loadEnv } from "./config/env.js";
-import { startTracing, tracingOptionsFrom } from "./observability/tracing.js";
+import { createLogger } from "./observability/logger.js";
+import { startTracing, traceFields, tracingOptionsFrom } from "./observability/tracing.js";
 import { PortInUseError } from "./process/lifecycle.js";
 
 /** Failures the operator fixes (configuration, a port or data directory another process holds): one line each. */
@@ -20,19 +21,27 @@ try {
 // Tracing first, then the server's modules: node:http is instrumented before anything serves with it.
 const tracing = await startTracing(tracingOptionsFrom(env)).catch(fail);
 const { startServer } = await import("./start.js");
-const running = await startServer(env).catch(fail);
-console.log(`Cadence listening on ${running.url} (database: ${running.database.driver}${env.DATABASE_URL ? "" : `, ${env.DATA_DIR}`})`);
-console.log(`  REST ${running.url}/api/v1  ·  docs ${running.url}/docs  ·  tRPC ${running.url}/trpc`);
+const { startupLines } = await import("./observability/startup-lines.js");
+// Pretty lines only for a developer at a terminal; anything else (a pipe, a container's log) gets JSON lines.
+const logger = await createLogger({
+  level: env.LOG_LEVEL,
+  pretty: process.stdout.isTTY && env.NODE_ENV === "development",
+  // With tracing on, every line names the trace and span it was written in.
+  ...(tracing ? { fields: traceFields } : {}),
+});
+const running = await startServer(env, { logger }).catch(fail);
+for (const [fields, message] of startupLines(env, running)) logger.info(fields, message);
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     // Pending spans are flushed once the last request has drained.
     const stopped = running.stop().then(() => tracing?.shutdown());
     // Said once the listening socket is closed (synchronously, in stop): a connection after this line is refused.
-    console.log(`${signal}: draining`);
+    logger.info({ signal }, `${signal}: draining`);
     stopped.then(
       () => {
-        console.log("stopped: requests drained, database closed");
+        logger.info("stopped: requests drained, database closed");
+        logger.flush();
         process.exit(0);
       },
       (error: unknown) => fail(error),

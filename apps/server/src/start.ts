@@ -1,9 +1,12 @@
+import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApiDeps, ensureAdmin, seedDemo, setPasswordHashCost } from "@cadence/api";
 import { databaseKind, openDatabase, type DatabaseHandle } from "@cadence/db";
 import { createApp } from "./app.js";
 import { describeError } from "./observability/error-log.js";
+import { createLogger, type Logger } from "./observability/logger.js";
+import { createMetrics } from "./observability/metrics.js";
 import { trackConnections } from "./process/connections.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config/config.js";
 import type { Env } from "./config/env.js";
@@ -15,6 +18,8 @@ export interface RunningServer {
   address: AddressInfo;
   url: string;
   database: DatabaseHandle;
+  /** True when this start seeded the demo account (its credentials are worth telling the developer). */
+  demoSeeded: boolean;
   /** Drains HTTP, then closes the database if the server opened it (a database handed in stays the caller's). */
   stop(): Promise<void>;
 }
@@ -22,9 +27,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Use this database instead of opening the one `env` describes (tests hand in a prepared copy). */
   database?: DatabaseHandle | undefined;
-  log?: (message: string) => void;
-  /** Structured log lines (errors, the database outage warning, client aborts at debug); stderr as JSON by default. */
-  logError?: (line: Record<string, unknown>) => void;
+  /** Every line the server writes; JSON on stdout at LOG_LEVEL by default. */
+  logger?: Logger;
 }
 
 /** Demo data is for the embedded database in development unless SEED_DEMO says otherwise; never in production. */
@@ -36,7 +40,13 @@ function shouldSeedDemo(env: Env): boolean {
 /** Opens the database, applies pending migrations, bootstraps accounts and serves the app. */
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   setPasswordHashCost(env.PASSWORD_HASH_COST);
-  if (options.database) return serve(env, options, options.database, false);
+  const logger = options.logger ?? (await createLogger({ level: env.LOG_LEVEL }));
+  if (options.database) return serve(env, logger, options.database, false);
+  if (databaseKind(env.DATABASE_URL) === "embedded") {
+    // The first run creates and migrates the data directory, which takes many seconds: say so up front.
+    if (existsSync(env.DATA_DIR)) logger.debug({ dataDir: env.DATA_DIR }, `opening the embedded database in ${env.DATA_DIR}`);
+    else logger.info({ dataDir: env.DATA_DIR }, `creating the embedded database in ${env.DATA_DIR} (first run only)…`);
+  }
   // One bound for every wait on the database: connecting, each statement, and the whole procedure (api deps).
   const handle = await openDatabase({
     url: env.DATABASE_URL,
@@ -45,7 +55,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     statementTimeoutMs: env.DATABASE_TIMEOUT_MS,
   });
   try {
-    return await serve(env, options, handle, true);
+    return await serve(env, logger, handle, true);
   } catch (error) {
     // Failing to start (the port is taken, a migration fails) must not leave the embedded database open or locked.
     await handle.close();
@@ -54,36 +64,38 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
 }
 
 /** Everything after the database is open; `owned`: the server opened it, so it closes it on stop. */
-async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, owned: boolean): Promise<RunningServer> {
-  const log = options.log ?? ((message: string) => console.log(message));
-  const logLine = options.logError ?? ((line: Record<string, unknown>) => console.error(JSON.stringify(line)));
+async function serve(env: Env, logger: Logger, handle: DatabaseHandle, owned: boolean): Promise<RunningServer> {
   await handle.migrate();
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const created = await ensureAdmin(handle.db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, username: env.ADMIN_USERNAME });
-    if (created) log(`created admin ${env.ADMIN_USERNAME} <${env.ADMIN_EMAIL}>`);
+    if (created) logger.info({ username: env.ADMIN_USERNAME, email: env.ADMIN_EMAIL }, `created admin ${env.ADMIN_USERNAME} <${env.ADMIN_EMAIL}>`);
   }
-  if (shouldSeedDemo(env) && (await seedDemo(handle.db))) log("seeded the demo account (see README)");
+  const demoSeeded = shouldSeedDemo(env) && (await seedDemo(handle.db));
+  const metrics = env.METRICS_ENABLED ? createMetrics(() => handle.stats()) : undefined;
 
   const deps = createApiDeps({
     db: handle.db,
     readyTimeoutMs: env.READY_TIMEOUT_MS,
-    auth: authConfigFrom(env, (message) => log(`warning: ${message}`)),
+    auth: authConfigFrom(env, (message) => logger.warn(message)),
     rateLimits: rateLimitConfigFrom(env),
     databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
-    log: logLine,
+    logger,
+    observer: metrics?.observer,
   });
   const server = createApp({
     deps,
     publicUrl: env.PUBLIC_URL,
     trustProxyHops: env.TRUST_PROXY,
-    log: logLine,
+    logger,
+    metrics,
+    metricsToken: env.METRICS_TOKEN,
     bodyLimit: env.BODY_LIMIT,
     limits: httpLimitsFrom(env),
   });
   const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);
   // After start-up a server error (accept failing with EMFILE when descriptors run out) is logged, never fatal.
-  server.on("error", (error) => logLine({ level: "error", msg: "server error", ...describeError(error) }));
+  server.on("error", (error) => logger.error(describeError(error), "server error"));
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {
@@ -91,6 +103,7 @@ async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, ow
     address,
     url: `http://${host}:${address.port}`,
     database: handle,
+    demoSeeded,
     stop: () =>
       (stopping ??= (async () => {
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);

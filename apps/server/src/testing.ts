@@ -1,5 +1,6 @@
 import { createPostgresTemplate, dropPostgresDatabase, openMigratedPglite, withDatabase } from "@cadence/db/testing";
 import { loadEnv } from "./config/env.js";
+import { silentLogger } from "./observability/logger.js";
 import { startServer } from "./start.js";
 
 export interface EphemeralServer {
@@ -28,7 +29,7 @@ export async function startEphemeralServer(env: Record<string, string> = {}): Pr
       PASSWORD_HASH_COST: "test",
       ...env,
     }),
-    { database, log: () => {}, logError: () => {} },
+    { database, logger: silentLogger() },
   );
   return {
     url: running.url,

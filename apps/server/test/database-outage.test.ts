@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loginAdmin } from "./support/admin.js";
 import { json } from "./support/auth.js";
 import { openProxiedDatabase, type ProxiedDatabase } from "./support/proxied-database.js";
+import { captureLog } from "./support/log-capture.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { trpcError } from "./support/trpc-error.js";
 
@@ -21,14 +22,16 @@ let server: TestServer;
 let token: string;
 let projectId: string;
 let taskId: string;
-const logLines: Record<string, unknown>[] = [];
+let logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   if (!onPostgres) return;
   database = await openProxiedDatabase();
+  const log = await captureLog("info");
+  logLines = log.lines;
   server = await startTestServer(
     { DATABASE_URL: database.url, READY_TIMEOUT_MS: "1000", DATABASE_TIMEOUT_MS: String(DATABASE_TIMEOUT_MS) },
-    { logError: (line) => logLines.push(line) },
+    { logger: log.logger },
   );
   token = (await loginAdmin(server)).accessToken;
   projectId = ((await (await server.rest("/projects", json("POST", { name: "outage" }, token))).json()) as { id: string }).id;
@@ -100,7 +103,7 @@ describe.skipIf(!onPostgres)(title, () => {
 
   describe("outage logging", () => {
     it("warns when an outage starts and notes its end, instead of an error line per request", () => {
-      const events = logLines.map((line) => `${String(line.level)} ${String(line.msg)}`);
+      const events = logLines.filter((line) => line.msg !== "request").map((line) => `${String(line.level)} ${String(line.msg)}`);
       const warnings = events.filter((event) => event === "warn database unavailable: answering 503 until it is back");
       // One warning per outage window (the two outages here are closer than the quiet period, so they may log as
       // one window): each is closed by a recovery line before the next opens, never one line per request.

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "../src/config/env.js";
+import { silentLogger } from "../src/observability/logger.js";
 import { startServer, type RunningServer } from "../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
 import { keepAliveLoad, type LoadReport } from "./support/keep-alive-load.js";
@@ -16,7 +17,7 @@ afterAll(() => database.dispose());
 
 function start(env: Record<string, string> = {}): Promise<RunningServer> {
   const config = loadEnv({ NODE_ENV: "test", PORT: "0", JWT_SECRET: TEST_JWT_SECRET, RATE_LIMIT_REQUESTS: "1000000/1m", ...env });
-  return startServer(config, { database: database.handle, log: () => {}, logError: () => {} });
+  return startServer(config, { database: database.handle, logger: silentLogger() });
 }
 
 const HEALTH = "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";

@@ -74,6 +74,8 @@ describe("tracing of a server process", () => {
     const traceId = "0af7651916cd43dd8448eb211c80319c";
     const res = await fetch(`${url}/api/v1/ready`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
     expect(res.status).toBe(200);
+    const anonymous = await fetch(`${url}/api/v1/users/me`, { headers: { traceparent: `00-${traceId}-c7ad6b7169203332-01` } });
+    expect(anonymous.status).toBe(401);
     server.child.kill("SIGTERM");
     expect(await server.exited).toEqual({ code: 0, signal: null });
 
@@ -86,6 +88,15 @@ describe("tracing of a server process", () => {
     expect(http?.name).toBe("GET");
     expect(spans.map((span) => span.name)).toContain("health.ready");
     expect(spans.some((span) => span.name.startsWith("SELECT"))).toBe(true);
+
+    // Log lines written inside a traced request name its trace.
+    const accessLines = server
+      .stdout()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg?: string; path?: string; trace_id?: string });
+    const access = accessLines.find((line) => line.msg === "request" && line.path === "/api/v1/users/me");
+    expect(access?.trace_id).toBe(traceId);
   });
 
   it("without OTEL_EXPORTER_OTLP_ENDPOINT, registers no SDK: every tracer stays the API's no-op", async () => {

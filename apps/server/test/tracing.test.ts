@@ -3,6 +3,7 @@ import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../src/config/env.js";
 import { startTracing, traceFields, type Tracing } from "../src/observability/tracing.js";
+import { silentLogger } from "../src/observability/logger.js";
 import { startServer } from "../src/start.js";
 import { loginAdmin } from "./support/admin.js";
 import { bearer, json } from "./support/auth.js";
@@ -135,8 +136,7 @@ describe("tracing with an SDK registered", () => {
     const database = await openTestDatabase({ pooled: false });
     const broken = await startServer(loadEnv({ NODE_ENV: "test", PORT: "0", JWT_SECRET: TEST_JWT_SECRET, PASSWORD_HASH_COST: "test" }), {
       database: database.handle,
-      log: () => {},
-      logError: () => {},
+      logger: silentLogger(),
     });
     try {
       await database.handle.close();

@@ -2,6 +2,7 @@ import type { Database } from "@cadence/db";
 import { resolveIdentity, type IdentityResult } from "./auth/identity.js";
 import type { AuthConfig, RateLimitConfig } from "./config.js";
 import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
+import { noopObserver, stderrLogger, type ApiLogger, type ApiObserver } from "./observer.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
 /** Default bound on a procedure's wait for the database before it answers 503 (see DATABASE_TIMEOUT_MS). */
@@ -17,6 +18,8 @@ export interface ApiDeps {
   /** How long a procedure may wait for the database before it answers 503 SERVICE_UNAVAILABLE. */
   databaseTimeoutMs: number;
   outage: OutageMonitor;
+  /** Rate-limit refusals and authentication failures, for the server's metrics. */
+  observer: ApiObserver;
 }
 
 export interface ApiOptions {
@@ -26,7 +29,9 @@ export interface ApiOptions {
   rateLimits: RateLimitConfig;
   databaseTimeoutMs?: number;
   /** Structured log lines (the database outage warning); JSON on stderr by default. */
-  log?: (line: Record<string, unknown>) => void;
+  logger?: ApiLogger;
+  /** Receives rate-limit refusals and authentication failures; ignored by default. */
+  observer?: ApiObserver | undefined;
 }
 
 export function createApiDeps(options: ApiOptions): ApiDeps {
@@ -36,7 +41,8 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
     auth: options.auth,
     limiters: createLimiters(options.rateLimits, options.db),
     databaseTimeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
-    outage: createOutageMonitor(options.log ?? ((line) => console.error(JSON.stringify(line)))),
+    outage: createOutageMonitor(options.logger ?? stderrLogger),
+    observer: options.observer ?? noopObserver,
   };
 }
 
@@ -50,9 +56,11 @@ export interface RequestInfo {
   header(name: string): string | undefined;
   /** Sets a response header (rate-limit headers, Retry-After). */
   setHeader(name: string, value: string): void;
+  /** Told the caller's id (user id, or API key id) once the identity is resolved, for the access log. */
+  identified?: ((callerId: string) => void) | undefined;
 }
 
-export interface Context extends ApiDeps, Omit<RequestInfo, "authorization"> {
+export interface Context extends ApiDeps, Omit<RequestInfo, "authorization" | "identified"> {
   /** The caller, resolved from the Authorization header on first use and then remembered for the request. */
   getIdentity(): Promise<IdentityResult>;
 }
@@ -66,6 +74,15 @@ export function createContext(deps: ApiDeps, request: RequestInfo): Context {
     ip: request.ip,
     header: request.header,
     setHeader: request.setHeader,
-    getIdentity: () => (identity ??= resolveIdentity(deps.db, deps.auth, request.authorization)),
+    getIdentity: () => (identity ??= resolveIdentity(deps.db, deps.auth, request.authorization).then((result) => report(deps, request, result))),
   };
+}
+
+/** Tells the request who called (for the access log) or the observer why authentication failed. */
+function report(deps: ApiDeps, request: RequestInfo, result: IdentityResult): IdentityResult {
+  if (result.status === "ok") {
+    const { identity } = result;
+    request.identified?.(identity.kind === "api_key" ? identity.apiKeyId : identity.userId);
+  } else if (result.status === "invalid") deps.observer.authenticationFailed(result.failure);
+  return result;
 }

@@ -1,3 +1,4 @@
+import type { ApiLogger } from "./observer.js";
 import { errorCode } from "./services/db-errors.js";
 
 /** What an outage answer tells clients to wait before retrying (the `Retry-After` header, in seconds). */
@@ -40,7 +41,7 @@ export interface OutageMonitor {
   available(): void;
 }
 
-export function createOutageMonitor(log: (line: Record<string, unknown>) => void, now: () => number = Date.now): OutageMonitor {
+export function createOutageMonitor(logger: ApiLogger, now: () => number = Date.now): OutageMonitor {
   let since: number | undefined;
   let lastFailure = 0;
   let failed = 0;
@@ -50,11 +51,11 @@ export function createOutageMonitor(log: (line: Record<string, unknown>) => void
       lastFailure = now();
       if (since !== undefined) return;
       since = lastFailure;
-      log({ level: "warn", msg: "database unavailable: answering 503 until it is back", code: errorCode(error) ?? "unknown" });
+      logger.warn({ code: errorCode(error) ?? "unknown" }, "database unavailable: answering 503 until it is back");
     },
     available() {
       if (since === undefined || now() - lastFailure < OUTAGE_QUIET_MS) return;
-      log({ level: "info", msg: "database available again", downMs: now() - since, failedRequests: failed });
+      logger.info({ downMs: now() - since, failedRequests: failed }, "database available again");
       since = undefined;
       failed = 0;
     },

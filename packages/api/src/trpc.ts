@@ -87,7 +87,10 @@ export const publicProcedure = baseProcedure.use(async ({ ctx, next }) => {
 /** Requires a valid access token or API key: 401 UNAUTHORIZED otherwise. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const result = await ctx.getIdentity();
-  if (result.status === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED", message: "Authentication required" });
+  if (result.status === "anonymous") {
+    ctx.observer.authenticationFailed("missing_credentials");
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Authentication required" });
+  }
   if (result.status === "invalid") throw new TRPCError({ code: "UNAUTHORIZED", message: result.reason });
   return next({ ctx: { identity: result.identity } });
 });

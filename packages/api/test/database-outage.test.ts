@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createOutageMonitor, OUTAGE_QUIET_MS, withDeadline } from "../src/database-outage.js";
+import type { ApiLogger } from "../src/observer.js";
 import { isDatabaseUnavailable } from "../src/services/db-errors.js";
 
 /** postgres.js and Node shape their errors like this: a `code`, possibly under a Drizzle wrapper's `cause`. */
@@ -38,11 +39,19 @@ describe("withDeadline", () => {
   });
 });
 
+/** A logger that records each line as `{ level, msg, ...fields }`. */
+function recorder(lines: Record<string, unknown>[]): ApiLogger {
+  return {
+    info: (fields, msg) => lines.push({ level: "info", msg, ...fields }),
+    warn: (fields, msg) => lines.push({ level: "warn", msg, ...fields }),
+  };
+}
+
 describe("createOutageMonitor", () => {
   it("logs one warning per outage and one line when it ends, however many requests fail", () => {
     const lines: Record<string, unknown>[] = [];
     let now = 1000;
-    const monitor = createOutageMonitor((line) => lines.push(line), () => now);
+    const monitor = createOutageMonitor(recorder(lines), () => now);
     monitor.available();
     for (let i = 0; i < 50; i++) monitor.unavailable(driverError("ECONNREFUSED"));
     now = 7000;
@@ -59,7 +68,7 @@ describe("createOutageMonitor", () => {
   it("logs a flapping database as one window: successes end it only after a quiet period without failures", () => {
     const lines: Record<string, unknown>[] = [];
     let now = 0;
-    const monitor = createOutageMonitor((line) => lines.push(line), () => now);
+    const monitor = createOutageMonitor(recorder(lines), () => now);
     for (; now < 3000; now += 100) {
       monitor.unavailable(driverError("ECONNRESET"));
       monitor.available();

@@ -1,4 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PoolStats } from "./pool-stats.js";
 import type * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -17,6 +18,8 @@ export type DriverName = "pglite" | "postgres";
 export interface DatabaseHandle {
   db: Database;
   driver: DriverName;
+  /** The pool's size, busy and waiting connections and failed queries so far, for metrics. */
+  stats(): PoolStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

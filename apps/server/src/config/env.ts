@@ -58,6 +58,9 @@ const EnvSchema = z
 
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default("cadence"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    METRICS_ENABLED: flag.default(true),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   })
   // Runs even when some variables are invalid, so one start reports every problem. A rule reads only variables that
   // parsed: a rule about an invalid one is skipped, since that variable's own message already names it.

@@ -19,8 +19,16 @@ export function clientIp(req: IncomingMessage, trustedHops: number): string {
   return chain.at(-trustedHops) ?? chain[0] ?? socketIp;
 }
 
-/** The transport-neutral request facts, computed once per request and shared by both surfaces. */
-export function requestInfoOf(req: IncomingMessage, res: ServerResponse, trustedHops: number): RequestInfo {
+/**
+ * The transport-neutral request facts, computed once per request and shared by both surfaces. `identified` (given
+ * on the first call) is told the caller's id once the API resolves it, for the access log.
+ */
+export function requestInfoOf(
+  req: IncomingMessage,
+  res: ServerResponse,
+  trustedHops: number,
+  identified?: (callerId: string) => void,
+): RequestInfo {
   let info = infos.get(req);
   if (!info) {
     const authorization = req.headers.authorization;
@@ -35,6 +43,7 @@ export function requestInfoOf(req: IncomingMessage, res: ServerResponse, trusted
       setHeader: (name, value) => {
         if (!res.headersSent) res.setHeader(name, value);
       },
+      identified,
     };
     infos.set(req, info);
   }

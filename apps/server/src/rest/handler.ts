@@ -6,13 +6,15 @@ import { BodyError, readJsonBody } from "../http/json-body.js";
 import { sendError, sendJson } from "../http/json-response.js";
 import type { ContextFactory } from "../http/request-info.js";
 import { addParams, emptyInput } from "./input.js";
-import { compileRoutes, type RouteMatch } from "./routes.js";
+import { compileRoutes, type Route, type RouteMatch } from "./routes.js";
 
 export const REST_PREFIX = "/api/v1";
 
 export interface RestOptions {
   contextFor: ContextFactory;
-  onServerError: (error: unknown, path: string | undefined) => void;
+  onServerError: (error: unknown, path: string | undefined, requestId?: string) => void;
+  /** Told which route a request matched (the access log and metrics label it by the route's template). */
+  onRoute?: (req: IncomingMessage, route: Route) => void;
   /** Largest request body in bytes (BODY_LIMIT). */
   bodyLimit: number;
 }
@@ -50,7 +52,7 @@ async function inputOf(req: IncomingMessage, match: RouteMatch, bodyLimit: numbe
  * exactly as on /trpc; errors answer `{code, message, issues?}` with the status tRPC gives their code.
  */
 export function createRestHandler(options: RestOptions) {
-  const { contextFor, onServerError, bodyLimit } = options;
+  const { contextFor, onServerError, onRoute, bodyLimit } = options;
   const routes = compileRoutes(appRouter);
 
   return async (req: IncomingMessage, res: ServerResponse, path: string, notFound: () => void): Promise<void> => {
@@ -66,10 +68,12 @@ export function createRestHandler(options: RestOptions) {
     }
 
     const { route } = match;
+    onRoute?.(req, route);
+    const ctx = contextFor(req, res);
     try {
       const input = await inputOf(req, match, bodyLimit);
       const data: unknown = await route.procedure({
-        ctx: contextFor(req, res),
+        ctx,
         getRawInput: () => Promise.resolve(input),
         path: route.path,
         type: route.type,
@@ -89,7 +93,7 @@ export function createRestHandler(options: RestOptions) {
         return sendError(res, cause.status, { code: cause.code, message: cause.message }, cause.status === 413 ? { connection: "close" } : {});
       }
       const error = getTRPCErrorFromUnknown(cause);
-      if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, route.path);
+      if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, route.path, ctx.requestId);
       sendError(res, getHTTPStatusCodeFromError(error), toPublicError(error));
     }
   };

@@ -6,6 +6,8 @@ import { planInput, type InputPlan } from "./input.js";
 export interface Route {
   /** The procedure's dotted path, e.g. "tasks.list". */
   path: string;
+  /** The documented path template, e.g. "/projects/{projectId}/tasks". */
+  template: string;
   procedure: AnyTRPCProcedure;
   type: "query" | "mutation";
   /** POST, PUT and PATCH take a JSON body; GET and DELETE take the query string. */
@@ -54,6 +56,7 @@ export function compileRoutes(router: AnyTRPCRouter): RouteTable {
     if (!openapi || type === "subscription") continue;
     const route: Route = {
       path,
+      template: openapi.path,
       procedure,
       type,
       readsBody: openapi.method !== "GET" && openapi.method !== "DELETE",

@@ -8,7 +8,7 @@ export const TRPC_PREFIX = "/trpc";
 /** The tRPC surface for in-house TypeScript apps, same router, context and input limits as REST. */
 export function createTrpcHandler(
   contextFor: ContextFactory,
-  onServerError: (error: unknown, path: string | undefined) => void,
+  onServerError: (error: unknown, path: string | undefined, requestId?: string) => void,
   bodyLimit: number,
 ) {
   return createHTTPHandler({
@@ -17,8 +17,8 @@ export function createTrpcHandler(
     maxBodySize: bodyLimit,
     middleware: trpcInputGuard(bodyLimit),
     createContext: ({ req, res }) => contextFor(req, res),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, path);
+    onError: ({ error, path, ctx }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, path, ctx?.requestId);
     },
   });
 }

@@ -9,6 +9,8 @@ export interface ServerProcess {
   output(): string;
   /** What the process wrote to stderr alone. */
   errorOutput(): string;
+  /** What the process wrote to stdout only (the log's JSON lines). */
+  stdout(): string;
   /** Resolves with the first stdout match of `pattern`, or rejects when the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -27,12 +29,16 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   });
   let output = "";
   let errorOutput = "";
+  let stdout = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
     output += chunk.toString();
     for (const listener of listeners) listener();
   };
-  child.stdout?.on("data", append);
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    append(chunk);
+  });
   child.stderr?.on("data", (chunk: Buffer) => {
     errorOutput += chunk.toString();
     append(chunk);
@@ -44,6 +50,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     child,
     output: () => output,
     errorOutput: () => errorOutput,
+    stdout: () => stdout,
     exited,
     waitFor: (pattern, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { AppRouter } from "@cadence/api";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import { loadEnv } from "../../src/config/env.js";
+import { silentLogger, type Logger } from "../../src/observability/logger.js";
 import { startServer, type RunningServer } from "../../src/start.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
 
@@ -43,12 +44,12 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { shareDatabaseWith?: TestServer; logError?: (line: Record<string, unknown>) => void } = {},
+  options: { shareDatabaseWith?: TestServer; logger?: Logger } = {},
 ): Promise<TestServer> {
   const config = loadEnv({ ...TEST_ENV, ...env });
   const shared = options.shareDatabaseWith?.running.database;
   const database: TestDatabase | undefined = env.DATABASE_URL || shared ? undefined : await openTestDatabase();
-  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {}, logError: options.logError ?? (() => {}) });
+  const running = await startServer(config, { database: shared ?? database?.handle, logger: options.logger ?? silentLogger() });
   const url = running.url;
   return {
     url,

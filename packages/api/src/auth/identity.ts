@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys, sessions, users, type Database } from "@cadence/db";
 import type { AuthConfig } from "../config.js";
+import type { AuthFailureReason } from "../observer.js";
 import type { Scope } from "../schemas/scopes.js";
 import { hashSecret } from "./secrets.js";
 import { verifyAccessToken } from "./tokens.js";
@@ -12,7 +13,7 @@ export type Identity =
 
 export type IdentityResult =
   | { status: "anonymous" }
-  | { status: "invalid"; reason: string }
+  | { status: "invalid"; reason: string; failure: AuthFailureReason }
   | { status: "ok"; identity: Identity };
 
 export const API_KEY_PREFIX = "cad_";
@@ -34,7 +35,7 @@ async function identifyApiKey(db: Database, key: string): Promise<IdentityResult
       ),
     )
     .limit(1);
-  if (!row) return { status: "invalid", reason: "Invalid, expired or revoked API key" };
+  if (!row) return { status: "invalid", reason: "Invalid, expired or revoked API key", failure: "invalid_api_key" };
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db
       .update(apiKeys)
@@ -49,7 +50,7 @@ async function identifyApiKey(db: Database, key: string): Promise<IdentityResult
 
 async function identifyAccessToken(db: Database, auth: AuthConfig, token: string): Promise<IdentityResult> {
   const claims = await verifyAccessToken(auth, token);
-  if (!claims) return { status: "invalid", reason: "Invalid or expired access token" };
+  if (!claims) return { status: "invalid", reason: "Invalid or expired access token", failure: "invalid_access_token" };
   // The session must still be live and the user enabled: logout, password changes and disabling take effect now.
   const [row] = await db
     .select({ role: users.role })
@@ -57,7 +58,7 @@ async function identifyAccessToken(db: Database, auth: AuthConfig, token: string
     .innerJoin(sessions, eq(sessions.userId, users.id))
     .where(and(eq(users.id, claims.userId), eq(sessions.id, claims.sessionId), isNull(sessions.revokedAt), eq(users.disabled, false)))
     .limit(1);
-  if (!row) return { status: "invalid", reason: "Invalid or expired access token" };
+  if (!row) return { status: "invalid", reason: "Invalid or expired access token", failure: "revoked_session" };
   return { status: "ok", identity: { kind: "user", userId: claims.userId, role: row.role, sessionId: claims.sessionId } };
 }
 
@@ -66,7 +67,7 @@ export async function resolveIdentity(db: Database, auth: AuthConfig, header: st
   if (header === undefined || header === "") return { status: "anonymous" };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const credential = match?.[1];
-  if (!credential) return { status: "invalid", reason: "Authorization header must be `Bearer <token>`" };
+  if (!credential) return { status: "invalid", reason: "Authorization header must be `Bearer <token>`", failure: "malformed_authorization" };
   if (credential.startsWith(API_KEY_PREFIX)) return identifyApiKey(db, credential);
   return identifyAccessToken(db, auth, credential);
 }

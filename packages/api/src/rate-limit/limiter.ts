@@ -19,6 +19,8 @@ export interface LimitState {
 }
 
 export interface Limiter {
+  /** The limit's name (`login`, `register`, `refresh`, `requests`), for metrics. */
+  name: string;
   rule: RateLimitRule;
   /** Counts one hit against `key`. */
   consume(key: string): Promise<LimitState>;
@@ -42,8 +44,9 @@ function stateOf(rule: RateLimitRule, res: RateLimiterRes | null, allowed: boole
   };
 }
 
-function wrap(rule: RateLimitRule, store: RateLimiterAbstract | RateLimiterStoreAbstract): Limiter {
+function wrap(name: string, rule: RateLimitRule, store: RateLimiterAbstract | RateLimiterStoreAbstract): Limiter {
   return {
+    name,
     rule,
     consume: async (key) => {
       try {
@@ -67,7 +70,7 @@ export function createLimiters(config: RateLimitConfig, db: Database): Limiters 
       config.store === "postgres"
         ? new RateLimiterDrizzle({ ...options, storeClient: db, schema: rateLimits })
         : new RateLimiterMemory(options);
-    return wrap(rule, store);
+    return wrap(name, rule, store);
   };
   return {
     loginFailures: make("login", config.loginFailures),

@@ -78,14 +78,22 @@ export async function login(ctx: Context, input: { username: string; password: s
     .where(or(eq(users.username, name), sql`lower(${users.email}) = lower(${input.username})`))
     .limit(1);
   const valid = await verifyPassword(user?.passwordHash, input.password);
-  if (!user || !valid || user.disabled) throw new TRPCError({ code: "UNAUTHORIZED", message: BAD_CREDENTIALS });
+  if (!user || !valid || user.disabled) {
+    ctx.observer.authenticationFailed("bad_credentials");
+    throw new TRPCError({ code: "UNAUTHORIZED", message: BAD_CREDENTIALS });
+  }
   await ctx.limiters.loginFailures.reset(limitKey);
   return startSession(ctx.db, ctx.auth, user);
 }
 
 export async function refresh(ctx: Context, refreshToken: string): Promise<TokenPair> {
   await enforce(ctx, ctx.limiters.refresh, `ip:${ctx.ip}`);
-  return rotateRefreshToken(ctx.db, ctx.auth, refreshToken);
+  try {
+    return await rotateRefreshToken(ctx.db, ctx.auth, refreshToken);
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "UNAUTHORIZED") ctx.observer.authenticationFailed("invalid_refresh_token");
+    throw error;
+  }
 }
 
 export async function logout(ctx: Context, refreshToken: string): Promise<void> {

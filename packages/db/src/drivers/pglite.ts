@@ -5,6 +5,8 @@ import { lockDataDir } from "../data-dir-lock.js";
 import type { Database, DatabaseHandle } from "../database.js";
 import { migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
+import { PoolCounter } from "../pool-stats.js";
+import { countPglite } from "./pglite-counting.js";
 import * as schema from "../schema/index.js";
 import { tracePglite } from "./traced-pglite.js";
 
@@ -27,10 +29,13 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     release();
     throw error;
   }
+  const counter = new PoolCounter(1);
+  countPglite(client, counter);
   const db = drizzle({ client: tracePglite(client), schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
     driver: "pglite",
+    stats: () => counter.stats(),
     // One process owns a PGlite data directory (see lockDataDir), so there is nobody to race with.
     migrate: () => migrate(db, { migrationsFolder }),
     close: once(async () => {

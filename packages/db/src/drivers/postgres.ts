@@ -5,6 +5,8 @@ import postgres from "postgres";
 import type { Database, DatabaseHandle } from "../database.js";
 import { MIGRATION_LOCK_KEY, migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
+import { PoolCounter } from "../pool-stats.js";
+import { countPostgres } from "./postgres-counting.js";
 import * as schema from "../schema/index.js";
 import { tracePostgres } from "./traced-postgres.js";
 
@@ -25,18 +27,22 @@ function reconnectDelaySeconds(retries: number): number {
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<DatabaseHandle> {
+  const max = options.maxConnections ?? 10;
   const client = postgres(options.url, {
-    max: options.maxConnections ?? 10,
+    max,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 30,
     backoff: reconnectDelaySeconds,
     onnotice: () => {},
     ...(options.statementTimeoutMs === undefined ? {} : { connection: { statement_timeout: options.statementTimeoutMs } }),
   });
+  const counter = new PoolCounter(max);
+  countPostgres(client, counter);
   const db = drizzle({ client: tracePostgres(client), schema, casing: "snake_case" });
   return {
     db: db as unknown as Database,
     driver: "postgres",
+    stats: () => counter.stats(),
     migrate: () => migrateWithLock(options.url),
     close: once(() => client.end({ timeout: 5 })),
   };
