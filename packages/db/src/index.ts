@@ -3,3 +3,4 @@ export type { DatabaseConfig, DatabaseKind } from "./client.js";
 export { DataDirInUseError } from "./data-dir-lock.js";
 export type { Database, DatabaseHandle, DriverName, Executor, Schema, Transaction } from "./database.js";
 export * from "./schema/index.js";
+export { prepared } from "./prepared.js";

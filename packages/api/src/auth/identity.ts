@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
-import { apiKeys, sessions, users, type Database } from "@cadence/db";
+import { apiKeys, prepared, sessions, users, type Database } from "@cadence/db";
 import type { AuthConfig } from "../config.js";
 import type { Scope } from "../schemas/scopes.js";
 import { hashSecret } from "./secrets.js";
@@ -20,20 +20,43 @@ export const API_KEY_PREFIX = "cad_";
 /** lastUsedAt is refreshed at most this often, so a busy key does not write on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-async function identifyApiKey(db: Database, key: string): Promise<IdentityResult> {
-  const [row] = await db
+const liveApiKey = prepared((db) =>
+  db
     .select({ id: apiKeys.id, userId: users.id, role: users.role, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(
       and(
-        eq(apiKeys.keyHash, hashSecret(key)),
+        eq(apiKeys.keyHash, sql.placeholder("keyHash")),
         isNull(apiKeys.revokedAt),
         or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
         eq(users.disabled, false),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("identity_api_key"),
+);
+
+// The session must still be live and the user enabled: logout, password changes and disabling take effect now.
+const liveSessionRole = prepared((db) =>
+  db
+    .select({ role: users.role })
+    .from(users)
+    .innerJoin(sessions, eq(sessions.userId, users.id))
+    .where(
+      and(
+        eq(users.id, sql.placeholder("userId")),
+        eq(sessions.id, sql.placeholder("sessionId")),
+        isNull(sessions.revokedAt),
+        eq(users.disabled, false),
+      ),
+    )
+    .limit(1)
+    .prepare("identity_session"),
+);
+
+async function identifyApiKey(db: Database, key: string): Promise<IdentityResult> {
+  const [row] = await liveApiKey(db).execute({ keyHash: hashSecret(key) });
   if (!row) return { status: "invalid", reason: "Invalid, expired or revoked API key" };
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db
@@ -50,13 +73,7 @@ async function identifyApiKey(db: Database, key: string): Promise<IdentityResult
 async function identifyAccessToken(db: Database, auth: AuthConfig, token: string): Promise<IdentityResult> {
   const claims = await verifyAccessToken(auth, token);
   if (!claims) return { status: "invalid", reason: "Invalid or expired access token" };
-  // The session must still be live and the user enabled: logout, password changes and disabling take effect now.
-  const [row] = await db
-    .select({ role: users.role })
-    .from(users)
-    .innerJoin(sessions, eq(sessions.userId, users.id))
-    .where(and(eq(users.id, claims.userId), eq(sessions.id, claims.sessionId), isNull(sessions.revokedAt), eq(users.disabled, false)))
-    .limit(1);
+  const [row] = await liveSessionRole(db).execute({ userId: claims.userId, sessionId: claims.sessionId });
   if (!row) return { status: "invalid", reason: "Invalid or expired access token" };
   return { status: "ok", identity: { kind: "user", userId: claims.userId, role: row.role, sessionId: claims.sessionId } };
 }

@@ -1,6 +1,6 @@
 import { and, count, eq, ilike, ne, or, sql, type SQL } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
-import { users, type Database, type Executor } from "@cadence/db";
+import { prepared, users, type Database, type Executor } from "@cadence/db";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { Context } from "../context.js";
 import { iso, toPage } from "../schemas/common.js";
@@ -31,8 +31,10 @@ export function toUser(row: UserRow): User {
 
 const AUDITED_FIELDS = ["email", "username", "name", "role", "disabled"] as const;
 
+const userById = prepared((db) => db.select(publicUserColumns).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("user_by_id"));
+
 export async function findUser(db: Executor, id: string): Promise<UserRow | undefined> {
-  const [row] = await db.select(publicUserColumns).from(users).where(eq(users.id, id));
+  const [row] = await userById(db).execute({ id });
   return row;
 }
 
