@@ -2,6 +2,7 @@ import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys, prepared, sessions, users, type Database } from "@cadence/db";
 import type { AuthConfig } from "../config.js";
 import type { Scope } from "../schemas/scopes.js";
+import { publicUserColumns, type UserRow } from "../services/users.js";
 import { hashSecret } from "./secrets.js";
 import { verifyAccessToken } from "./tokens.js";
 
@@ -13,7 +14,8 @@ export type Identity =
 export type IdentityResult =
   | { status: "anonymous" }
   | { status: "invalid"; reason: string }
-  | { status: "ok"; identity: Identity };
+  /** `user`: the caller's row as the identity check read it, so `users.me` needs no second query. */
+  | { status: "ok"; identity: Identity; user: UserRow };
 
 export const API_KEY_PREFIX = "cad_";
 
@@ -22,7 +24,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 const liveApiKey = prepared((db) =>
   db
-    .select({ id: apiKeys.id, userId: users.id, role: users.role, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ key: { id: apiKeys.id, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt }, user: publicUserColumns })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(
@@ -38,9 +40,9 @@ const liveApiKey = prepared((db) =>
 );
 
 // The session must still be live and the user enabled: logout, password changes and disabling take effect now.
-const liveSessionRole = prepared((db) =>
+const liveSessionUser = prepared((db) =>
   db
-    .select({ role: users.role })
+    .select(publicUserColumns)
     .from(users)
     .innerJoin(sessions, eq(sessions.userId, users.id))
     .where(
@@ -58,24 +60,26 @@ const liveSessionRole = prepared((db) =>
 async function identifyApiKey(db: Database, key: string): Promise<IdentityResult> {
   const [row] = await liveApiKey(db).execute({ keyHash: hashSecret(key) });
   if (!row) return { status: "invalid", reason: "Invalid, expired or revoked API key" };
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  const { key: apiKey, user } = row;
+  if (!apiKey.lastUsedAt || Date.now() - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
-      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+      .where(and(eq(apiKeys.id, apiKey.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
   }
   return {
     status: "ok",
-    identity: { kind: "api_key", userId: row.userId, role: row.role, apiKeyId: row.id, scopes: row.scopes as Scope[] },
+    identity: { kind: "api_key", userId: user.id, role: user.role, apiKeyId: apiKey.id, scopes: apiKey.scopes as Scope[] },
+    user,
   };
 }
 
 async function identifyAccessToken(db: Database, auth: AuthConfig, token: string): Promise<IdentityResult> {
   const claims = await verifyAccessToken(auth, token);
   if (!claims) return { status: "invalid", reason: "Invalid or expired access token" };
-  const [row] = await liveSessionRole(db).execute({ userId: claims.userId, sessionId: claims.sessionId });
-  if (!row) return { status: "invalid", reason: "Invalid or expired access token" };
-  return { status: "ok", identity: { kind: "user", userId: claims.userId, role: row.role, sessionId: claims.sessionId } };
+  const [user] = await liveSessionUser(db).execute({ userId: claims.userId, sessionId: claims.sessionId });
+  if (!user) return { status: "invalid", reason: "Invalid or expired access token" };
+  return { status: "ok", identity: { kind: "user", userId: claims.userId, role: user.role, sessionId: claims.sessionId }, user };
 }
 
 /** The one place an `Authorization` header becomes an identity, for `/trpc` and `/api/v1` alike. */

@@ -23,7 +23,7 @@ export const publicUserColumns = {
   updatedAt: users.updatedAt,
 };
 
-type UserRow = { [K in keyof typeof publicUserColumns]: (typeof users.$inferSelect)[K] };
+export type UserRow = { [K in keyof typeof publicUserColumns]: (typeof users.$inferSelect)[K] };
 
 export function toUser(row: UserRow): User {
   return { ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
@@ -78,6 +78,9 @@ async function update(
 }
 
 export async function getMe(ctx: Context, identity: Identity): Promise<User> {
+  // The identity check of this request already read the caller's row (enabled, session live): no second query.
+  const known = await ctx.getIdentity();
+  if (known.status === "ok" && known.user.id === identity.userId) return toUser(known.user);
   return toUser(await requireUser(ctx.db, identity.userId));
 }
 
