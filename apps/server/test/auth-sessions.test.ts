@@ -84,6 +84,15 @@ describe("POST /api/v1/auth/logout", () => {
     expect((await me(tokens.accessToken)).status).toBe(401);
   });
 
+  it("refuses an access token on the very next request after logout, though the token was just used", async () => {
+    const { tokens } = await signUp(server);
+    expect((await me(tokens.accessToken)).status).toBe(200);
+    expect((await server.trpc(tokens.accessToken).users.me.query()).id).toBeTruthy();
+    expect((await server.rest("/auth/logout", json("POST", { refreshToken: tokens.refreshToken }))).status).toBe(204);
+    expect((await me(tokens.accessToken)).status).toBe(401);
+    expect(await trpcError(server.trpc(tokens.accessToken).users.me.query())).toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
   it("answers 401 for a token it does not know", async () => {
     const res = await server.rest("/auth/logout", json("POST", { refreshToken: "unknown-token" }));
     expect(res.status).toBe(401);

@@ -86,6 +86,24 @@ describe("GET /api/v1/projects/{projectId}/tasks: filters", () => {
     expect(page.total).toBe(expected.length);
   });
 
+  it("answers each filter shape with this request's values, however shapes repeat and interleave", async () => {
+    // Each shape's SQL is prepared once and reused: a reused shape must never answer with an earlier request's values.
+    const rounds = [
+      ["status=completed&sort=title&order=asc", ["charlie review"]],
+      ["q=deploy&sort=title&order=asc", ["bravo deploy"]],
+      ["status=in_progress&sort=title&order=asc", ["bravo deploy", "echo cleanup"]],
+      ["q=cleanup&sort=title&order=asc", ["echo cleanup"]],
+      ["status=completed&sort=title&order=asc", ["charlie review"]],
+      ["status=pending&priority=low&sort=title&order=asc", ["alpha report"]],
+      ["status=pending&priority=medium&sort=title&order=asc", ["foxtrot plan"]],
+    ] as const;
+    for (const [query, expected] of rounds) expect(titles(await catalog(query)), query).toEqual(expected);
+    const other = (await createProject(server, alice.tokens.accessToken)).id;
+    await createTask(server, alice.tokens.accessToken, other, { title: "golf elsewhere", status: "completed" });
+    const elsewhere = await list(alice.tokens.accessToken, `/projects/${other}/tasks?status=completed&sort=title&order=asc`);
+    expect(titles(elsewhere)).toEqual(["golf elsewhere"]);
+  });
+
   it("filters by assigneeId", async () => {
     expect(titles(await catalog(`assigneeId=${bob.user.id}`))).toEqual(["delta fix", "alpha report"]);
     expect(titles(await catalog(`assigneeId=${alice.user.id}&status=in_progress`))).toEqual(["bravo deploy"]);

@@ -1,8 +1,9 @@
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
-import { apiKeys, sessions, users, type Database } from "@cadence/db";
+import { apiKeys, prepared, sessions, users, type Database } from "@cadence/db";
 import type { AuthConfig } from "../config.js";
 import type { AuthFailureReason } from "../observer.js";
 import type { Scope } from "../schemas/scopes.js";
+import { publicUserColumns, type UserRow } from "../services/users.js";
 import { hashSecret } from "./secrets.js";
 import { verifyAccessToken } from "./tokens.js";
 
@@ -14,52 +15,72 @@ export type Identity =
 export type IdentityResult =
   | { status: "anonymous" }
   | { status: "invalid"; reason: string; failure: AuthFailureReason }
-  | { status: "ok"; identity: Identity };
+  /** `user`: the caller's row as the identity check read it, so `users.me` needs no second query. */
+  | { status: "ok"; identity: Identity; user: UserRow };
 
 export const API_KEY_PREFIX = "cad_";
 
 /** lastUsedAt is refreshed at most this often, so a busy key does not write on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-async function identifyApiKey(db: Database, key: string): Promise<IdentityResult> {
-  const [row] = await db
-    .select({ id: apiKeys.id, userId: users.id, role: users.role, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
+const liveApiKey = prepared((db) =>
+  db
+    .select({ key: { id: apiKeys.id, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt }, user: publicUserColumns })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(
       and(
-        eq(apiKeys.keyHash, hashSecret(key)),
+        eq(apiKeys.keyHash, sql.placeholder("keyHash")),
         isNull(apiKeys.revokedAt),
         or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
         eq(users.disabled, false),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("identity_api_key"),
+);
+
+// The session must still be live and the user enabled: logout, password changes and disabling take effect now.
+const liveSessionUser = prepared((db) =>
+  db
+    .select(publicUserColumns)
+    .from(users)
+    .innerJoin(sessions, eq(sessions.userId, users.id))
+    .where(
+      and(
+        eq(users.id, sql.placeholder("userId")),
+        eq(sessions.id, sql.placeholder("sessionId")),
+        isNull(sessions.revokedAt),
+        eq(users.disabled, false),
+      ),
+    )
+    .limit(1)
+    .prepare("identity_session"),
+);
+
+async function identifyApiKey(db: Database, key: string): Promise<IdentityResult> {
+  const [row] = await liveApiKey(db).execute({ keyHash: hashSecret(key) });
   if (!row) return { status: "invalid", reason: "Invalid, expired or revoked API key", failure: "invalid_api_key" };
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  const { key: apiKey, user } = row;
+  if (!apiKey.lastUsedAt || Date.now() - apiKey.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
-      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+      .where(and(eq(apiKeys.id, apiKey.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
   }
   return {
     status: "ok",
-    identity: { kind: "api_key", userId: row.userId, role: row.role, apiKeyId: row.id, scopes: row.scopes as Scope[] },
+    identity: { kind: "api_key", userId: user.id, role: user.role, apiKeyId: apiKey.id, scopes: apiKey.scopes as Scope[] },
+    user,
   };
 }
 
 async function identifyAccessToken(db: Database, auth: AuthConfig, token: string): Promise<IdentityResult> {
   const claims = await verifyAccessToken(auth, token);
   if (!claims) return { status: "invalid", reason: "Invalid or expired access token", failure: "invalid_access_token" };
-  // The session must still be live and the user enabled: logout, password changes and disabling take effect now.
-  const [row] = await db
-    .select({ role: users.role })
-    .from(users)
-    .innerJoin(sessions, eq(sessions.userId, users.id))
-    .where(and(eq(users.id, claims.userId), eq(sessions.id, claims.sessionId), isNull(sessions.revokedAt), eq(users.disabled, false)))
-    .limit(1);
-  if (!row) return { status: "invalid", reason: "Invalid or expired access token", failure: "revoked_session" };
-  return { status: "ok", identity: { kind: "user", userId: claims.userId, role: row.role, sessionId: claims.sessionId } };
+  const [user] = await liveSessionUser(db).execute({ userId: claims.userId, sessionId: claims.sessionId });
+  if (!user) return { status: "invalid", reason: "Invalid or expired access token", failure: "revoked_session" };
+  return { status: "ok", identity: { kind: "user", userId: claims.userId, role: user.role, sessionId: claims.sessionId }, user };
 }
 
 /** The one place an `Authorization` header becomes an identity, for `/trpc` and `/api/v1` alike. */

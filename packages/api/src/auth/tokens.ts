@@ -2,6 +2,7 @@ import { randomUUID, webcrypto } from "node:crypto";
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
 import { z } from "zod";
 import type { AuthConfig, JwtKey } from "../config.js";
+import { createTokenCache, type TokenCache } from "./token-cache.js";
 
 const ALGORITHM = "HS256";
 
@@ -32,6 +33,18 @@ function hmacKeyOf(key: JwtKey): Promise<webcrypto.CryptoKey> {
   return imported;
 }
 
+const tokenCaches = new WeakMap<AuthConfig, TokenCache>();
+
+/** Tokens verified under one configuration; a configuration with other keys never sees them. */
+function tokenCacheOf(config: AuthConfig): TokenCache {
+  let cache = tokenCaches.get(config);
+  if (!cache) {
+    cache = createTokenCache();
+    tokenCaches.set(config, cache);
+  }
+  return cache;
+}
+
 /** Signs an access token with the newest key: sub, sid, role, iat, exp, iss, aud, jti and the key's kid. */
 export async function signAccessToken(config: AuthConfig, claims: AccessClaims): Promise<string> {
   const key = config.keys.at(-1);
@@ -49,9 +62,13 @@ export async function signAccessToken(config: AuthConfig, claims: AccessClaims):
 
 /**
  * Verifies an access token: the algorithm is pinned to HS256, the key is chosen by `kid` among every configured
- * key, and signature, issuer, audience and expiry must all hold. Returns null for any token that fails.
+ * key, and signature, issuer, audience and expiry must all hold. Returns null for any token that fails. A token
+ * verified before is taken from the cache until its `exp` (see {@link TokenCache}).
  */
 export async function verifyAccessToken(config: AuthConfig, token: string): Promise<AccessClaims | null> {
+  const cache = tokenCacheOf(config);
+  const cached = cache.get(token);
+  if (cached) return cached;
   try {
     const { payload } = await jwtVerify(
       token,
@@ -68,8 +85,10 @@ export async function verifyAccessToken(config: AuthConfig, token: string): Prom
       },
     );
     const claims = Claims.safeParse(payload);
-    if (!claims.success) return null;
-    return { userId: claims.data.sub, sessionId: claims.data.sid, role: claims.data.role };
+    if (!claims.success || payload.exp === undefined) return null;
+    const verified: AccessClaims = { userId: claims.data.sub, sessionId: claims.data.sid, role: claims.data.role };
+    cache.set(token, verified, payload.exp);
+    return verified;
   } catch (error) {
     if (error instanceof errors.JOSEError) return null;
     throw error;

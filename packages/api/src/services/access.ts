@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
-import { projectMembers, projects, type Executor } from "@cadence/db";
+import { prepared, projectMembers, projects, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
 
 export interface ProjectAccess {
@@ -12,16 +12,21 @@ export interface ProjectAccess {
 
 export const projectNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "Project not found" });
 
+const memberRole = prepared((db) =>
+  db
+    .select({ id: projects.id, role: projectMembers.role })
+    .from(projects)
+    .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, sql.placeholder("userId"))))
+    .where(eq(projects.id, sql.placeholder("projectId")))
+    .prepare("project_member_role"),
+);
+
 /**
  * The caller's access to a project. A project the caller does not belong to answers 404 exactly like a missing
  * one, so existence never leaks; admins see everything.
  */
 export async function projectAccess(db: Executor, identity: Identity, projectId: string): Promise<ProjectAccess> {
-  const [row] = await db
-    .select({ id: projects.id, role: projectMembers.role })
-    .from(projects)
-    .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, identity.userId)))
-    .where(eq(projects.id, projectId));
+  const [row] = await memberRole(db).execute({ userId: identity.userId, projectId });
   const isAdmin = identity.role === "admin";
   if (!row || (row.role === null && !isAdmin)) throw projectNotFound();
   return { projectId, role: row.role, isAdmin };
@@ -34,16 +39,21 @@ export function requireOwner(access: ProjectAccess, action: string): void {
   }
 }
 
+const lockedMembership = prepared((db) =>
+  db
+    .select({ userId: projectMembers.userId })
+    .from(projectMembers)
+    .where(and(eq(projectMembers.projectId, sql.placeholder("projectId")), eq(projectMembers.userId, sql.placeholder("userId"))))
+    .for("share")
+    .prepare("project_membership_share"),
+);
+
 /**
  * Whether `userId` belongs to the project, holding a share lock on the membership until the transaction ends,
  * so a concurrent removal waits for (and then sees) whatever this transaction assigns to that member.
  */
 export async function isMember(db: Executor, projectId: string, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ userId: projectMembers.userId })
-    .from(projectMembers)
-    .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, userId)))
-    .for("share");
+  const [row] = await lockedMembership(db).execute({ projectId, userId });
   return row !== undefined;
 }
 

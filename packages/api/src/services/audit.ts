@@ -1,4 +1,5 @@
-import { auditEvents, type AuditChanges, type Executor } from "@cadence/db";
+import { sql } from "drizzle-orm";
+import { auditEvents, prepared, type AuditChanges, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
 
 export interface Actor {
@@ -20,9 +21,25 @@ export interface AuditEventInput {
   changes: AuditChanges;
 }
 
+const insertAuditEvent = prepared((db) =>
+  db
+    .insert(auditEvents)
+    .values({
+      actorId: sql.placeholder("actorId"),
+      actorKind: sql.placeholder("actorKind"),
+      action: sql.placeholder("action"),
+      entityType: sql.placeholder("entityType"),
+      entityId: sql.placeholder("entityId"),
+      projectId: sql.placeholder("projectId"),
+      requestId: sql.placeholder("requestId"),
+      changes: sql.placeholder("changes"),
+    })
+    .prepare("audit_insert"),
+);
+
 /** Writes one audit event; call it with the mutation's transaction so both commit or neither does. */
 export async function recordAudit(tx: Executor, event: AuditEventInput): Promise<void> {
-  await tx.insert(auditEvents).values({
+  await insertAuditEvent(tx).execute({
     actorId: event.actor.id,
     actorKind: event.actor.kind,
     action: event.action,

@@ -1,5 +1,6 @@
 import { and, count, eq, gt, ilike, lt, or, sql, type SQL } from "drizzle-orm";
-import { projectMembers, tasks } from "@cadence/db";
+import { LRUCache } from "lru-cache";
+import { prepared, projectMembers, tasks, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
 import type { Context } from "../context.js";
 import { toPage } from "../schemas/common.js";
@@ -18,19 +19,43 @@ const sortColumns = {
   title: tasks.title,
 } as const;
 
-function filterConditions(filters: Filters): SQL[] {
+/** Whose tasks: one project's (optionally one assignee's), or one assignee's across the caller's projects or all. */
+type Scope = "project" | "project+assignee" | "assignee" | "assignee+member";
+
+/** Every value a list query takes, by placeholder name; a filter that is absent has no entry. */
+type Values = Record<string, string | number>;
+
+const ph = (name: string) => sql.placeholder(name);
+
+/** The filters' conditions, for the names present in `values`, with placeholders for the values themselves. */
+function filterConditions(values: Values): SQL[] {
   const conditions: SQL[] = [];
-  if (filters.status) conditions.push(eq(tasks.status, filters.status));
-  if (filters.priority) conditions.push(eq(tasks.priority, filters.priority));
-  if (filters.tag) conditions.push(sql`${tasks.tags} @> array[${filters.tag}]::text[]`);
-  if (filters.q) {
-    const pattern = likePattern(filters.q);
-    const match = or(ilike(tasks.title, pattern), ilike(tasks.description, pattern));
+  if ("status" in values) conditions.push(eq(tasks.status, ph("status")));
+  if ("priority" in values) conditions.push(eq(tasks.priority, ph("priority")));
+  if ("tag" in values) conditions.push(sql`${tasks.tags} @> array[${ph("tag")}]::text[]`);
+  if ("q" in values) {
+    const match = or(ilike(tasks.title, ph("q")), ilike(tasks.description, ph("q")));
     if (match) conditions.push(match);
   }
-  if (filters.dueBefore) conditions.push(lt(tasks.dueDate, filters.dueBefore));
-  if (filters.dueAfter) conditions.push(gt(tasks.dueDate, filters.dueAfter));
+  if ("dueBefore" in values) conditions.push(lt(tasks.dueDate, ph("dueBefore")));
+  if ("dueAfter" in values) conditions.push(gt(tasks.dueDate, ph("dueAfter")));
   return conditions;
+}
+
+function scopeConditions(scope: Scope): SQL[] {
+  switch (scope) {
+    case "project":
+      return [eq(tasks.projectId, ph("projectId"))];
+    case "project+assignee":
+      return [eq(tasks.projectId, ph("projectId")), eq(tasks.assigneeId, ph("assigneeId"))];
+    case "assignee":
+      return [eq(tasks.assigneeId, ph("assigneeId"))];
+    case "assignee+member":
+      return [
+        eq(tasks.assigneeId, ph("assigneeId")),
+        sql`${tasks.projectId} in (select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${ph("memberId")})`,
+      ];
+  }
 }
 
 /** The chosen order with id as the tie-break in the same direction, so paging is stable; missing due dates last. */
@@ -40,16 +65,45 @@ function ordering(filters: Filters): SQL[] {
   return [sql`${column} ${direction} nulls last`, sql`${tasks.id} ${direction}`];
 }
 
-async function page(ctx: Context, where: SQL | undefined, filters: Filters) {
+/** The page's rows and the total, prepared for one shape: scope, which filters, sort and order. */
+function pageQueries(scope: Scope, values: Values, filters: Filters) {
+  const where = and(...scopeConditions(scope), ...filterConditions(values));
+  const order = ordering(filters);
+  return {
+    rows: prepared((db) =>
+      db.select(taskColumns).from(tasks).where(where).orderBy(...order).limit(ph("limit")).offset(ph("offset")).prepare("task_page"),
+    ),
+    total: prepared((db) => db.select({ n: count() }).from(tasks).where(where).prepare("task_count")),
+  };
+}
+
+/**
+ * One prepared pair per query shape in use (at most 2 x 2^6 filter sets x 5 sorts x 2 orders; the common ones stay),
+ * so a list builds no SQL per request, and on postgres.js each shape is a named statement on every connection.
+ */
+const shapes = new LRUCache<string, ReturnType<typeof pageQueries>>({ max: 256 });
+
+function filterValues(filters: Filters, values: Values): Values {
+  if (filters.status) values.status = filters.status;
+  if (filters.priority) values.priority = filters.priority;
+  if (filters.tag) values.tag = filters.tag;
+  if (filters.q) values.q = likePattern(filters.q);
+  if (filters.dueBefore) values.dueBefore = filters.dueBefore;
+  if (filters.dueAfter) values.dueAfter = filters.dueAfter;
+  return values;
+}
+
+async function page(db: Executor, scope: Scope, scopeValues: Values, filters: Filters) {
+  const values = filterValues(filters, scopeValues);
+  const key = `${scope}|${Object.keys(values).join(",")}|${filters.sort}|${filters.order}`;
+  let queries = shapes.get(key);
+  if (!queries) {
+    queries = pageQueries(scope, values, filters);
+    shapes.set(key, queries);
+  }
   const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select(taskColumns)
-      .from(tasks)
-      .where(where)
-      .orderBy(...ordering(filters))
-      .limit(filters.perPage)
-      .offset((filters.page - 1) * filters.perPage),
-    ctx.db.select({ n: count() }).from(tasks).where(where),
+    queries.rows(db).execute({ ...values, limit: filters.perPage, offset: (filters.page - 1) * filters.perPage }),
+    queries.total(db).execute(values),
   ]);
   return toPage(rows.map(toTask), total?.n ?? 0, filters.page, filters.perPage);
 }
@@ -61,18 +115,13 @@ function assigneeOf(identity: Identity, assigneeId: string): string {
 
 export async function listProjectTasks(ctx: Context, identity: Identity, input: TaskListInput) {
   await projectAccess(ctx.db, identity, input.projectId);
-  const conditions = [eq(tasks.projectId, input.projectId), ...filterConditions(input)];
-  if (input.assigneeId) conditions.push(eq(tasks.assigneeId, assigneeOf(identity, input.assigneeId)));
-  return page(ctx, and(...conditions), input);
+  if (input.assigneeId) return page(ctx.db, "project+assignee", { projectId: input.projectId, assigneeId: assigneeOf(identity, input.assigneeId) }, input);
+  return page(ctx.db, "project", { projectId: input.projectId }, input);
 }
 
 /** Tasks across every project the caller belongs to (admins: every project), by assignee ("me" by default). */
 export async function listMyTasks(ctx: Context, identity: Identity, input: MyTaskListInput) {
-  const conditions = [eq(tasks.assigneeId, assigneeOf(identity, input.assigneeId)), ...filterConditions(input)];
-  if (identity.role !== "admin") {
-    conditions.push(
-      sql`${tasks.projectId} in (select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${identity.userId})`,
-    );
-  }
-  return page(ctx, and(...conditions), input);
+  const assigneeId = assigneeOf(identity, input.assigneeId);
+  if (identity.role === "admin") return page(ctx.db, "assignee", { assigneeId }, input);
+  return page(ctx.db, "assignee+member", { assigneeId, memberId: identity.userId }, input);
 }

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
-import { tasks, type Executor } from "@cadence/db";
+import { prepared, tasks, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
 import type { Context } from "../context.js";
 import { invalidField } from "../errors.js";
@@ -66,24 +66,39 @@ async function visibleTask(db: Executor, identity: Identity, id: string, lock = 
   return { task, access };
 }
 
+const insertTask = prepared((db) =>
+  db
+    .insert(tasks)
+    .values({
+      projectId: sql.placeholder("projectId"),
+      title: sql.placeholder("title"),
+      description: sql.placeholder("description"),
+      status: sql.placeholder("status"),
+      priority: sql.placeholder("priority"),
+      dueDate: sql.placeholder("dueDate"),
+      assigneeId: sql.placeholder("assigneeId"),
+      tags: sql.placeholder("tags"),
+      createdBy: sql.placeholder("createdBy"),
+    })
+    .returning(taskColumns)
+    .prepare("task_insert"),
+);
+
 export async function createTask(ctx: Pick<Context, "db" | "requestId">, identity: Identity, input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">): Promise<Task> {
   return ctx.db.transaction(async (tx) => {
     await projectAccess(tx, identity, input.projectId);
     await assertAssignable(tx, input.projectId, input.assigneeId);
-    const [row] = await tx
-      .insert(tasks)
-      .values({
-        projectId: input.projectId,
-        title: input.title,
-        description: input.description ?? null,
-        status: input.status ?? "pending",
-        priority: input.priority ?? "medium",
-        dueDate: input.dueDate ?? null,
-        assigneeId: input.assigneeId ?? null,
-        tags: input.tags ?? [],
-        createdBy: identity.userId,
-      })
-      .returning(taskColumns);
+    const [row] = await insertTask(tx).execute({
+      projectId: input.projectId,
+      title: input.title,
+      description: input.description ?? null,
+      status: input.status ?? "pending",
+      priority: input.priority ?? "medium",
+      dueDate: input.dueDate ?? null,
+      assigneeId: input.assigneeId ?? null,
+      tags: input.tags ?? [],
+      createdBy: identity.userId,
+    });
     if (!row) throw new Error("task insert returned nothing");
     await recordAudit(tx, {
       actor: actorOf(identity),

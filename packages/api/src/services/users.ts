@@ -1,6 +1,6 @@
 import { and, count, eq, ilike, ne, or, sql, type SQL } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
-import { users, type Database, type Executor } from "@cadence/db";
+import { prepared, users, type Database, type Executor } from "@cadence/db";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { Context } from "../context.js";
 import { iso, toPage } from "../schemas/common.js";
@@ -23,7 +23,7 @@ export const publicUserColumns = {
   updatedAt: users.updatedAt,
 };
 
-type UserRow = { [K in keyof typeof publicUserColumns]: (typeof users.$inferSelect)[K] };
+export type UserRow = { [K in keyof typeof publicUserColumns]: (typeof users.$inferSelect)[K] };
 
 export function toUser(row: UserRow): User {
   return { ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
@@ -31,8 +31,10 @@ export function toUser(row: UserRow): User {
 
 const AUDITED_FIELDS = ["email", "username", "name", "role", "disabled"] as const;
 
+const userById = prepared((db) => db.select(publicUserColumns).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("user_by_id"));
+
 export async function findUser(db: Executor, id: string): Promise<UserRow | undefined> {
-  const [row] = await db.select(publicUserColumns).from(users).where(eq(users.id, id));
+  const [row] = await userById(db).execute({ id });
   return row;
 }
 
@@ -76,6 +78,9 @@ async function update(
 }
 
 export async function getMe(ctx: Context, identity: Identity): Promise<User> {
+  // The identity check of this request already read the caller's row (enabled, session live): no second query.
+  const known = await ctx.getIdentity();
+  if (known.status === "ok" && known.user.id === identity.userId) return toUser(known.user);
   return toUser(await requireUser(ctx.db, identity.userId));
 }
 
