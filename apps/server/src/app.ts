@@ -22,6 +22,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Timeouts and the connection cap; Node's defaults when unset. */
   limits?: HttpLimits | undefined;
+  /** Serve plain-JSON tRPC calls without tRPC's Fetch bridge (default true); the conformance test turns it off. */
+  trpcFastPath?: boolean;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -48,7 +50,7 @@ export function createApp(options: AppOptions): Server {
   const hops = options.trustProxyHops ?? 0;
   const contextFor: ContextFactory = (req, res) => createContext(options.deps, requestInfoOf(req, res, hops));
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const trpc = createTrpcHandler(contextFor, onServerError, bodyLimit);
+  const trpc = createTrpcHandler({ contextFor, onServerError, bodyLimit, fastPath: options.trpcFastPath });
   const rest = createRestHandler({ contextFor, onServerError, bodyLimit });
   const openApiJson = JSON.stringify(
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),

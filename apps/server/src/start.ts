@@ -25,6 +25,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** Structured log lines (errors, the database outage warning, client aborts at debug); stderr as JSON by default. */
   logError?: (line: Record<string, unknown>) => void;
+  /** Off: every tRPC call goes through tRPC's adapter (the conformance test compares both); on by default. */
+  trpcFastPath?: boolean;
 }
 
 /** Demo data is for the embedded database in development unless SEED_DEMO says otherwise; never in production. */
@@ -79,6 +81,7 @@ async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, ow
     log: logLine,
     bodyLimit: env.BODY_LIMIT,
     limits: httpLimitsFrom(env),
+    trpcFastPath: options.trpcFastPath,
   });
   const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);

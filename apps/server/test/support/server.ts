@@ -43,12 +43,17 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { shareDatabaseWith?: TestServer; logError?: (line: Record<string, unknown>) => void } = {},
+  options: { shareDatabaseWith?: TestServer; logError?: (line: Record<string, unknown>) => void; trpcFastPath?: boolean } = {},
 ): Promise<TestServer> {
   const config = loadEnv({ ...TEST_ENV, ...env });
   const shared = options.shareDatabaseWith?.running.database;
   const database: TestDatabase | undefined = env.DATABASE_URL || shared ? undefined : await openTestDatabase();
-  const running = await startServer(config, { database: shared ?? database?.handle, log: () => {}, logError: options.logError ?? (() => {}) });
+  const running = await startServer(config, {
+    database: shared ?? database?.handle,
+    log: () => {},
+    logError: options.logError ?? (() => {}),
+    trpcFastPath: options.trpcFastPath,
+  });
   const url = running.url;
   return {
     url,
