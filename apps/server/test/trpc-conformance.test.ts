@@ -108,6 +108,7 @@ describe("input limits", () => {
     ["a body nested deeper than 64 (400)", () => post("projects.create", nested(65), asUser())],
     ["an ?input= nested deeper than 64 (400)", () => get(`projects.get?input=${input(JSON.parse(nested(65)))}`, asUser())],
     ["a batch input 64 deep inside its wrapper (zod answers)", () => get(`projects.get?batch=1&input=${input({ 0: JSON.parse(nested(64)) })}`, asUser())],
+    ["a GET declaring a body over BODY_LIMIT (413, closes)", () => ({ ...get("health.live"), body: "x".repeat(LIMIT + 100) })],
     ["a body starting with a byte-order mark", () => post("projects.create", `\uFEFF${JSON.stringify({ name: "" })}`, asUser())],
   ])("answers %s", async (_name, request) => {
     await expectSameAnswer(twins, request(), "fast");
@@ -145,10 +146,16 @@ describe("left to tRPC's adapter", () => {
     ["form data", () => ({ method: "POST", path: "/trpc/projects.create", headers: { "content-type": "multipart/form-data; boundary=x" }, body: '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nF\r\n--x--\r\n' })],
     ["a streamed batch (trpc-accept: application/jsonl)", () => get("health.live,health.live?batch=1", { "trpc-accept": "application/jsonl" })],
     ["a percent-encoded procedure path", () => get("health%2Elive")],
+    ["a path with a trailing slash", () => get("health.live/")],
     ["a PUT", () => ({ method: "PUT", path: "/trpc/health.live", headers: JSON_TYPE, body: "{}" })],
   ])("answers %s", async (_name, request) => {
     await expectSameAnswer(twins, request(), "adapter");
   });
+});
+
+it("answers a Host header tRPC cannot build a URL from with 400", async () => {
+  const answer = await expectSameAnswer(twins, get("health.live", { host: "bad host" }), "either");
+  expect(answer.status).toBe(400);
 });
 
 describe("rate limits", () => {
