@@ -98,5 +98,3 @@ export function createEnvelopes(router: AnyTRPCRouter) {
     },
   };
 }
-
-export type Envelopes = ReturnType<typeof createEnvelopes>;

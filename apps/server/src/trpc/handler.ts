@@ -26,6 +26,8 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
   const onError = (error: TRPCError, path: string | undefined) => {
     if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error, path);
   };
+  // The fast path answers as tRPC does with these options: batching on, no method override, no responseMeta, no
+  // maxBatchSize. Setting any of them here needs the same in fast-path.ts (the conformance test shows where).
   const standard = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PREFIX}/`,
