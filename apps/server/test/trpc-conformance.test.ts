@@ -120,6 +120,8 @@ describe("query strings", () => {
     ["a percent-encoded inpu%74 key", () => get(`projects.get?inpu%74=${input({ id: projectId })}`, asUser())],
     ["duplicate input parameters (the first counts)", () => get(`projects.get?input=${input({ id: projectId })}&input=${input({ id: "x" })}`, asUser())],
     ["an empty input parameter", () => get("health.live?input=")],
+    ["percent-encoded non-ASCII input", () => get(`projects.list?input=${input({ q: "Zürich ✓" })}`, asUser())],
+    ["raw JSON with quotes, a plus and a Latin-1 letter in the query", () => get('projects.list?input={"q":"a+b\u00e9"}', asUser())],
   ])("answers %s", async (_name, request) => {
     await expectSameAnswer(twins, request(), "fast");
   });
