@@ -32,6 +32,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Timeouts and the connection cap; Node's defaults when unset. */
   limits?: HttpLimits | undefined;
+  /** Serve plain-JSON tRPC calls without tRPC's Fetch bridge (default true); the conformance test turns it off. */
+  trpcFastPath?: boolean;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -66,7 +68,7 @@ export function createApp(options: AppOptions): Server {
   });
   const serveMetrics = options.metrics ? createMetricsEndpoint(options.metrics, options.metricsToken) : undefined;
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const trpc = createTrpcHandler(contextFor, onServerError, bodyLimit);
+  const trpc = createTrpcHandler({ contextFor, onServerError, bodyLimit, fastPath: options.trpcFastPath });
   const rest = createRestHandler({ contextFor, onServerError, bodyLimit, onRoute: observer.routed });
   const openApiJson = JSON.stringify(
     createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),

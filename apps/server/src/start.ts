@@ -29,6 +29,8 @@ export interface StartOptions {
   database?: DatabaseHandle | undefined;
   /** Every line the server writes; JSON on stdout at LOG_LEVEL by default. */
   logger?: Logger;
+  /** Off: every tRPC call goes through tRPC's adapter (the conformance test compares both); on by default. */
+  trpcFastPath?: boolean;
 }
 
 /** Demo data is for the embedded database in development unless SEED_DEMO says otherwise; never in production. */
@@ -41,7 +43,7 @@ function shouldSeedDemo(env: Env): boolean {
 export async function startServer(env: Env, options: StartOptions = {}): Promise<RunningServer> {
   setPasswordHashCost(env.PASSWORD_HASH_COST);
   const logger = options.logger ?? (await createLogger({ level: env.LOG_LEVEL }));
-  if (options.database) return serve(env, logger, options.database, false);
+  if (options.database) return serve(env, logger, options.database, false, options.trpcFastPath);
   if (databaseKind(env.DATABASE_URL) === "embedded") {
     // The first run creates and migrates the data directory, which takes many seconds: say so up front.
     if (existsSync(env.DATA_DIR)) logger.debug({ dataDir: env.DATA_DIR }, `opening the embedded database in ${env.DATA_DIR}`);
@@ -55,7 +57,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     statementTimeoutMs: env.DATABASE_TIMEOUT_MS,
   });
   try {
-    return await serve(env, logger, handle, true);
+    return await serve(env, logger, handle, true, options.trpcFastPath);
   } catch (error) {
     // Failing to start (the port is taken, a migration fails) must not leave the embedded database open or locked.
     await handle.close();
@@ -64,7 +66,13 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
 }
 
 /** Everything after the database is open; `owned`: the server opened it, so it closes it on stop. */
-async function serve(env: Env, logger: Logger, handle: DatabaseHandle, owned: boolean): Promise<RunningServer> {
+async function serve(
+  env: Env,
+  logger: Logger,
+  handle: DatabaseHandle,
+  owned: boolean,
+  trpcFastPath: boolean | undefined,
+): Promise<RunningServer> {
   await handle.migrate();
   if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
     const created = await ensureAdmin(handle.db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, username: env.ADMIN_USERNAME });
@@ -91,6 +99,7 @@ async function serve(env: Env, logger: Logger, handle: DatabaseHandle, owned: bo
     metricsToken: env.METRICS_TOKEN,
     bodyLimit: env.BODY_LIMIT,
     limits: httpLimitsFrom(env),
+    trpcFastPath,
   });
   const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);

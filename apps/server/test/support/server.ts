@@ -44,12 +44,16 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { shareDatabaseWith?: TestServer; logger?: Logger } = {},
+  options: { shareDatabaseWith?: TestServer; logger?: Logger; trpcFastPath?: boolean } = {},
 ): Promise<TestServer> {
   const config = loadEnv({ ...TEST_ENV, ...env });
   const shared = options.shareDatabaseWith?.running.database;
   const database: TestDatabase | undefined = env.DATABASE_URL || shared ? undefined : await openTestDatabase();
-  const running = await startServer(config, { database: shared ?? database?.handle, logger: options.logger ?? silentLogger() });
+  const running = await startServer(config, {
+    database: shared ?? database?.handle,
+    logger: options.logger ?? silentLogger(),
+    trpcFastPath: options.trpcFastPath,
+  });
   const url = running.url;
   return {
     url,
