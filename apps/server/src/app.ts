@@ -8,6 +8,7 @@ import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./http/json-body
 import { capConnections, serverOptionsFor, type HttpLimits } from "./http/limits.js";
 import { sendError } from "./http/json-response.js";
 import { requestInfoOf, type ContextFactory } from "./http/request-info.js";
+import { staticBody } from "./http/static-body.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
 
@@ -50,9 +51,8 @@ export function createApp(options: AppOptions): Server {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const trpc = createTrpcHandler(contextFor, onServerError, bodyLimit);
   const rest = createRestHandler({ contextFor, onServerError, bodyLimit });
-  const openApiJson = JSON.stringify(
-    createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
-  );
+  const openApiDocument = Buffer.from(JSON.stringify(createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` })));
+  const openApiJson = staticBody(() => openApiDocument);
 
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
@@ -70,8 +70,7 @@ export function createApp(options: AppOptions): Server {
     }
     if (under(path, REST_PREFIX)) return rest(req, res, path, () => notFound(req, res, path));
     if (path === "/openapi.json" && readOnly) {
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
-      return void res.end(req.method === "HEAD" ? undefined : openApiJson);
+      return openApiJson.send(req, res, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
     }
     if (readOnly && (await serveDocs(req, res, path))) return;
     notFound(req, res, path);
