@@ -8,6 +8,8 @@ import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./http/json-body
 import { capConnections, serverOptionsFor, type HttpLimits } from "./http/limits.js";
 import { sendError } from "./http/json-response.js";
 import { requestInfoOf, type ContextFactory } from "./http/request-info.js";
+import { createCors } from "./http/cors.js";
+import { createSecurityHeaders } from "./http/security-headers.js";
 import { staticBody } from "./http/static-body.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
@@ -23,6 +25,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Timeouts and the connection cap; Node's defaults when unset. */
   limits?: HttpLimits | undefined;
+  /** Origins allowed to call /trpc and /api/v1 from a browser (CORS_ORIGINS); same-origin only when empty. */
+  corsOrigins?: readonly string[];
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -53,14 +57,18 @@ export function createApp(options: AppOptions): Server {
   const rest = createRestHandler({ contextFor, onServerError, bodyLimit });
   const openApiDocument = Buffer.from(JSON.stringify(createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` })));
   const openApiJson = staticBody(() => openApiDocument);
+  const secure = createSecurityHeaders(options.publicUrl);
+  const cors = createCors(options.corsOrigins ?? []);
 
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("x-request-id", requestInfoOf(req, res, hops).requestId);
+    secure(res);
     const path = pathOf(req);
     const readOnly = req.method === "GET" || req.method === "HEAD";
+    if (cors && (under(path, TRPC_PREFIX) || under(path, REST_PREFIX)) && cors(req, res)) return;
 
     if (under(path, TRPC_PREFIX)) return trpc(req, res);
     // One body limit everywhere; /trpc checks it itself to answer in its own envelope.

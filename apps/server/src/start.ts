@@ -79,6 +79,7 @@ async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, ow
     log: logLine,
     bodyLimit: env.BODY_LIMIT,
     limits: httpLimitsFrom(env),
+    corsOrigins: env.CORS_ORIGINS,
   });
   const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);
