@@ -12,7 +12,10 @@ import { DEFAULT_BODY_LIMIT, declaredTooLarge, tooLarge } from "./http/json-body
 import { capConnections, serverOptionsFor, type HttpLimits } from "./http/limits.js";
 import { sendError } from "./http/json-response.js";
 import { requestInfoOf, type ContextFactory } from "./http/request-info.js";
+import { createCors } from "./http/cors.js";
 import { createRootHandler } from "./http/root.js";
+import { createSecurityHeaders } from "./http/security-headers.js";
+import { staticBody } from "./http/static-body.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
 
@@ -34,6 +37,8 @@ export interface AppOptions {
   limits?: HttpLimits | undefined;
   /** Serve plain-JSON tRPC calls without tRPC's Fetch bridge (default true); the conformance test turns it off. */
   trpcFastPath?: boolean;
+  /** Origins allowed to call /trpc and /api/v1 from a browser (CORS_ORIGINS); same-origin only when empty. */
+  corsOrigins?: readonly string[];
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -70,9 +75,10 @@ export function createApp(options: AppOptions): Server {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const trpc = createTrpcHandler({ contextFor, onServerError, bodyLimit, fastPath: options.trpcFastPath });
   const rest = createRestHandler({ contextFor, onServerError, bodyLimit, onRoute: observer.routed });
-  const openApiJson = JSON.stringify(
-    createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` }),
-  );
+  const openApiDocument = Buffer.from(JSON.stringify(createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` })));
+  const openApiJson = staticBody(() => openApiDocument);
+  const secure = createSecurityHeaders(options.publicUrl);
+  const cors = createCors(options.corsOrigins ?? []);
 
   const root = createRootHandler({ rest: REST_PREFIX, trpc: TRPC_PREFIX }, options.publicUrl);
 
@@ -81,7 +87,9 @@ export function createApp(options: AppOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     res.setHeader("x-request-id", observer.begin(req, res, path).requestId);
+    secure(res);
     const readOnly = req.method === "GET" || req.method === "HEAD";
+    if (cors && (under(path, TRPC_PREFIX) || under(path, REST_PREFIX)) && cors(req, res)) return;
 
     if (under(path, TRPC_PREFIX)) return trpc(req, res);
     // One body limit everywhere; /trpc checks it itself to answer in its own envelope.
@@ -92,8 +100,7 @@ export function createApp(options: AppOptions): Server {
     if (under(path, REST_PREFIX)) return rest(req, res, path, () => notFound(req, res, path));
     if (path === "/") return root(req, res);
     if (path === "/openapi.json" && readOnly) {
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
-      return void res.end(req.method === "HEAD" ? undefined : openApiJson);
+      return openApiJson.send(req, res, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
     }
     if (path === METRICS_PATH && readOnly && serveMetrics) return serveMetrics(req, res);
     if (readOnly && (await serveDocs(req, res, path))) return;

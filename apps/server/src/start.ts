@@ -100,6 +100,7 @@ async function serve(
     bodyLimit: env.BODY_LIMIT,
     limits: httpLimitsFrom(env),
     trpcFastPath,
+    corsOrigins: env.CORS_ORIGINS,
   });
   const connections = trackConnections(server);
   const address = await listen(server, env.PORT, env.HOST);

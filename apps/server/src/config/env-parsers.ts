@@ -64,3 +64,28 @@ export const byteSize = z
     return Number.parseInt(value, 10) * UNIT_BYTES[unit];
   })
   .refine((bytes) => bytes > 0 && Number.isSafeInteger(bytes), "must be a positive size");
+
+/** The exact form browsers send in `Origin`: scheme://host[:port], lower-case, no path, no trailing slash. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * "https://app.example.com,http://localhost:5173" -> the CORS allowlist; "*" alone allows every origin (safe here:
+ * Cadence authenticates with bearer tokens, never cookies, so CORS responses never allow credentials).
+ */
+export const corsOrigins = z.string().transform((value, ctx) => {
+  const origins = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+  if (origins.includes("*") && origins.length > 1) ctx.addIssue({ code: "custom", message: '"*" allows every origin and goes alone' });
+  for (const origin of origins) {
+    if (origin !== "*" && !isOrigin(origin)) {
+      ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin: write scheme://host[:port] in lower case, without a path or trailing slash` });
+    }
+  }
+  return origins;
+});

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { databaseKind } from "@cadence/db";
 import { z } from "zod";
-import { byteSize, duration, jwtKeySet, port, rateRule, trustProxy } from "./env-parsers.js";
+import { byteSize, corsOrigins, duration, jwtKeySet, port, rateRule, trustProxy } from "./env-parsers.js";
 
 /** The repository root, the same from src/config/ and dist/config/: the embedded database lives in `.data/` there. */
 const repoRoot = resolve(import.meta.dirname, "../../../..");
@@ -35,6 +35,7 @@ const EnvSchema = z
     MAX_CONNECTIONS: positiveInt.default(1_000),
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),
+    CORS_ORIGINS: corsOrigins.default([]),
 
     JWT_SECRET: z.string().refine((value) => Buffer.byteLength(value) >= 32, "must be at least 32 bytes").optional(),
     JWT_KEYS: jwtKeySet.optional(),

@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { ApiKey, ApiKeyCreated, ApiKeyCreateInput, ApiKeyIdInput } from "../schemas/api-keys.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../services/api-keys.js";
+import { noStore } from "../no-store.js";
 import { userProcedure } from "../trpc.js";
 
 const tags = ["api-keys"];
@@ -14,7 +15,7 @@ export const apiKeysRouter = {
     })
     .input(ApiKeyCreateInput)
     .output(ApiKeyCreated)
-    .mutation(({ ctx, input }) => createApiKey(ctx, ctx.identity, input)),
+    .mutation(({ ctx, input }) => createApiKey(noStore(ctx), ctx.identity, input)),
 
   list: userProcedure
     .meta({ openapi: { method: "GET", path: "/api-keys", tags, summary: "The caller's API keys, without secrets", errorResponses: [401, 403, 429] } })

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LoginInput, RefreshInput, RegisterInput, TokenPair } from "../schemas/auth.js";
 import { User } from "../schemas/users.js";
 import { login, logout, refresh, register } from "../services/auth.js";
+import { noStore } from "../no-store.js";
 import { anonymousProcedure } from "../trpc.js";
 
 const tags = ["auth"];
@@ -30,7 +31,7 @@ export const authRouter = {
     })
     .input(LoginInput)
     .output(TokenPair)
-    .mutation(({ ctx, input }) => login(ctx, input)),
+    .mutation(({ ctx, input }) => login(noStore(ctx), input)),
 
   refresh: anonymousProcedure
     .meta({
@@ -45,7 +46,7 @@ export const authRouter = {
     })
     .input(RefreshInput)
     .output(TokenPair)
-    .mutation(({ ctx, input }) => refresh(ctx, input.refreshToken)),
+    .mutation(({ ctx, input }) => refresh(noStore(ctx), input.refreshToken)),
 
   logout: anonymousProcedure
     .meta({
