@@ -1,5 +1,5 @@
 import { DataDirInUseError } from "@cadence/db";
-import { ConfigError, loadEnv } from "./config/env.js";
+import { ConfigError, loadProcessEnv } from "./config/env.js";
 import { createLogger } from "./observability/logger.js";
 import { startTracing, traceFields, tracingOptionsFrom } from "./observability/tracing.js";
 import { PortInUseError } from "./process/lifecycle.js";
@@ -13,7 +13,7 @@ function fail(error: unknown): never {
 
 let env;
 try {
-  env = loadEnv();
+  env = loadProcessEnv();
 } catch (error) {
   fail(error);
 }

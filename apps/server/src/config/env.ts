@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { databaseKind } from "@cadence/db";
 import { z } from "zod";
+import { ConfigError } from "./config-error.js";
+import { withDotEnv } from "./dotenv.js";
 import { byteSize, corsOrigins, duration, jwtKeySet, port, rateRule, trustProxy } from "./env-parsers.js";
 
 /** The repository root, the same from src/config/ and dist/config/: the embedded database lives in `.data/` there. */
@@ -93,10 +95,7 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
-/** Thrown for invalid configuration; the message names every offending variable. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 /** Reads the environment once. This is the only module that touches `process.env`. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -105,4 +104,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/** The server process's configuration: its environment over the `.env` file in the working directory, if any. */
+export function loadProcessEnv(): Env {
+  return loadEnv(withDotEnv(process.env, resolve(".env")));
 }

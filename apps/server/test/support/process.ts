@@ -19,11 +19,11 @@ export interface ServerProcess {
 /**
  * Runs `src/main.ts` as a real process, the way `pnpm start` does, with exactly the given environment. It runs the
  * sources bundled once per run (test/support/bundle-setup.ts): the same code and installed packages, without each
- * process transpiling every source again.
+ * process transpiling every source again. `cwd` is apps/server unless given (the server reads `.env` there).
  */
-export function spawnServer(env: Record<string, string>): ServerProcess {
+export function spawnServer(env: Record<string, string>, options: { cwd?: string } = {}): ServerProcess {
   const child = spawn(process.execPath, [inject("serverBundle")], {
-    cwd: serverDir,
+    cwd: options.cwd ?? serverDir,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
