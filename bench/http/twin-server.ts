@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import { jwtVerify } from "jose";
-import { connect, createTask, findUser, memberRole, sessionRole, SORT_COLUMNS, taskPage, type Sql, type TaskListQuery } from "./twin-sql.js";
+import { connect, createTask, liveSessionUser, memberRole, SORT_COLUMNS, taskPage, type Sql, type TaskListQuery } from "./twin-sql.js";
 
 const env = process.env;
 const secret = new TextEncoder().encode(env.JWT_SECRET);
@@ -15,8 +15,11 @@ const verifyOptions = {
 };
 const sql: Sql = connect(env.DATABASE_URL ?? "");
 
-/** identity.ts: a valid HS256 access token whose session is live and whose user is enabled; null otherwise. */
-async function identify(authorization: string | undefined): Promise<{ userId: string; role: string } | null> {
+/**
+ * identity.ts: a valid HS256 access token whose session is live and whose user is enabled, as the user's public row
+ * (one query); null otherwise.
+ */
+async function identify(authorization: string | undefined) {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
   if (!token) return null;
   const claims = await jwtVerify(token, secret, verifyOptions).then(
@@ -24,8 +27,7 @@ async function identify(authorization: string | undefined): Promise<{ userId: st
     () => null,
   );
   if (typeof claims?.sub !== "string" || typeof claims.sid !== "string") return null;
-  const role = await sessionRole(sql, claims.sub, claims.sid);
-  return role ? { userId: claims.sub, role } : null;
+  return (await liveSessionUser(sql, claims.sub, claims.sid)) ?? null;
 }
 
 const unauthorized = { code: "UNAUTHORIZED", message: "Invalid or expired access token" };
@@ -38,9 +40,7 @@ const app = Fastify({ logger: false });
 app.get("/health", async () => ({ status: "ok" }));
 
 app.get("/api/v1/users/me", async (request, reply) => {
-  const identity = await identify(request.headers.authorization);
-  if (!identity) return reply.code(401).send(unauthorized);
-  return (await findUser(sql, identity.userId)) ?? reply.code(404).send({ code: "NOT_FOUND", message: "User not found" });
+  return (await identify(request.headers.authorization)) ?? reply.code(401).send(unauthorized);
 });
 
 app.get<{ Params: { projectId: string }; Querystring: Omit<TaskListQuery, "projectId"> }>(
@@ -64,7 +64,7 @@ app.get<{ Params: { projectId: string }; Querystring: Omit<TaskListQuery, "proje
   async (request, reply) => {
     const identity = await identify(request.headers.authorization);
     if (!identity) return reply.code(401).send(unauthorized);
-    const role = await memberRole(sql, identity.userId, request.params.projectId);
+    const role = await memberRole(sql, identity.id as string, request.params.projectId);
     if (role === undefined || role === null) return reply.code(404).send(notFound);
     return taskPage(sql, { ...request.query, projectId: request.params.projectId });
   },
@@ -87,7 +87,7 @@ app.post<{ Params: { projectId: string }; Body: { title: string } }>(
       status: "pending",
       priority: "medium",
       tags: [],
-      createdBy: identity.userId,
+      createdBy: identity.id as string,
       requestId: randomUUID(),
     });
     return task ? reply.code(201).send(task) : reply.code(404).send(notFound);

@@ -1,4 +1,5 @@
-// The twin's queries: the statements Cadence's drizzle services send (same text, same parameters), issued through
+// The twin's queries: the statements Cadence's drizzle services send (same text, same parameters; checked against
+// PostgreSQL's `log_statement = all` for users.me, the list row and create), issued through
 // postgres.js the idiomatic way (prepared per connection). Keep them in step with packages/api/src/auth/identity.ts,
 // services/users.ts, services/access.ts, services/task-list.ts, services/tasks.ts and services/audit.ts.
 import postgres from "postgres";
@@ -16,15 +17,14 @@ export function connect(url: string) {
 export type Sql = ReturnType<typeof connect>;
 type Tx = postgres.TransactionSql<{ isoDate: string }>;
 
-/** identity.ts: the session must be live and the user enabled. */
-export async function sessionRole(sql: Sql, userId: string, sessionId: string): Promise<string | undefined> {
-  const [row] = await sql`select "users"."role" from "users" inner join "sessions" on "sessions"."user_id" = "users"."id" where ("users"."id" = ${userId} and "sessions"."id" = ${sessionId} and "sessions"."revoked_at" is null and "users"."disabled" = ${false}) limit ${1}`;
-  return row?.role as string | undefined;
-}
+const USER_COLUMNS = `"users"."id", "users"."email", "users"."username", "users"."name", "users"."role", "users"."disabled", "users"."created_at", "users"."updated_at"`;
 
-/** users.ts findUser: the public columns. */
-export async function findUser(sql: Sql, id: string) {
-  const [row] = await sql`select "id", "email", "username", "name", "role", "disabled", "created_at", "updated_at" from "users" where "users"."id" = ${id}`;
+/**
+ * identity.ts: the session must be live and the user enabled; one query that also returns the user's public columns,
+ * which is all `users.me` needs (Cadence answers it from this row too).
+ */
+export async function liveSessionUser(sql: Sql, userId: string, sessionId: string) {
+  const [row] = await sql`select ${sql.unsafe(USER_COLUMNS)} from "users" inner join "sessions" on "sessions"."user_id" = "users"."id" where ("users"."id" = ${userId} and "sessions"."id" = ${sessionId} and "sessions"."revoked_at" is null and "users"."disabled" = ${false}) limit ${1}`;
   return row;
 }
 
@@ -54,9 +54,7 @@ export async function taskPage(sql: Sql, query: TaskListQuery) {
   const order = sql.unsafe(`"tasks"."${SORT_COLUMNS[query.sort]}" ${query.order} nulls last, "tasks"."id" ${query.order}`);
   const offset = (query.page - 1) * query.perPage;
   const [items, [total]] = await Promise.all([
-    offset > 0
-      ? sql`select ${sql.unsafe(TASK_COLUMNS)} from "tasks" where ${where} order by ${order} limit ${query.perPage} offset ${offset}`
-      : sql`select ${sql.unsafe(TASK_COLUMNS)} from "tasks" where ${where} order by ${order} limit ${query.perPage}`,
+    sql`select ${sql.unsafe(TASK_COLUMNS)} from "tasks" where ${where} order by ${order} limit ${query.perPage} offset ${offset}`,
     sql`select count(*) from "tasks" where ${where}`,
   ]);
   const count = Number(total?.count ?? 0);

@@ -2,6 +2,7 @@ import { DataDirInUseError } from "@cadence/db";
 import { ConfigError, loadProcessEnv } from "./config/env.js";
 import { createLogger } from "./observability/logger.js";
 import { startTracing, traceFields, tracingOptionsFrom } from "./observability/tracing.js";
+import { limitHeapGrowth } from "./process/heap.js";
 import { PortInUseError } from "./process/lifecycle.js";
 
 /** Failures the operator fixes (configuration, a port or data directory another process holds): one line each. */
@@ -17,6 +18,8 @@ try {
 } catch (error) {
   fail(error);
 }
+// Before the server's modules load, so their start-up garbage is collected under the same rule.
+limitHeapGrowth(env.HEAP_GROWTH_PERCENT);
 
 // Tracing first, then the server's modules: node:http is instrumented before anything serves with it.
 const tracing = await startTracing(tracingOptionsFrom(env)).catch(fail);

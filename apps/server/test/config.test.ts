@@ -9,6 +9,7 @@ describe("configuration", () => {
     expect(env).toMatchObject({ HEADERS_TIMEOUT_MS: 10_000, REQUEST_TIMEOUT_MS: 30_000, KEEP_ALIVE_TIMEOUT_MS: 5_000, MAX_CONNECTIONS: 1_000 });
     expect(env.DATA_DIR).toMatch(/\.data$/);
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.HEAP_GROWTH_PERCENT).toBe(30);
   });
 
   it("treats an empty variable as unset", () => {
@@ -26,6 +27,8 @@ describe("configuration", () => {
     ["HEADERS_TIMEOUT_MS", { HEADERS_TIMEOUT_MS: "0" }],
     ["HEADERS_TIMEOUT_MS", { HEADERS_TIMEOUT_MS: "40000", REQUEST_TIMEOUT_MS: "30000" }],
     ["MAX_CONNECTIONS", { MAX_CONNECTIONS: "lots" }],
+    ["HEAP_GROWTH_PERCENT", { HEAP_GROWTH_PERCENT: "-1" }],
+    ["HEAP_GROWTH_PERCENT", { HEAP_GROWTH_PERCENT: "2.5" }],
   ])("rejects a bad %s with a message naming it", (name, source) => {
     expect(() => loadEnv(source)).toThrow(ConfigError);
     expect(() => loadEnv(source)).toThrow(new RegExp(`^Invalid configuration:\\n  ${name}: `));

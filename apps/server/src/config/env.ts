@@ -10,6 +10,7 @@ const repoRoot = resolve(import.meta.dirname, "../../../..");
 
 const POSITIVE = "must be a positive whole number";
 const positiveInt = z.coerce.number({ error: POSITIVE }).int(POSITIVE).positive(POSITIVE);
+const HEAP_GROWTH = "must be a whole number from 0 to 300";
 const flag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 const EnvSchema = z
@@ -38,6 +39,7 @@ const EnvSchema = z
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),
     CORS_ORIGINS: corsOrigins.default([]),
+    HEAP_GROWTH_PERCENT: z.coerce.number({ error: HEAP_GROWTH }).int(HEAP_GROWTH).min(0, HEAP_GROWTH).max(300, HEAP_GROWTH).default(30),
 
     JWT_SECRET: z.string().refine((value) => Buffer.byteLength(value) >= 32, "must be at least 32 bytes").optional(),
     JWT_KEYS: jwtKeySet.optional(),
