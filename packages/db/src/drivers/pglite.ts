@@ -7,6 +7,7 @@ import { migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
 import { PoolCounter } from "../pool-stats.js";
 import { countPglite } from "./pglite-counting.js";
+import { prepareStatements } from "./pglite-statements.js";
 import * as schema from "../schema/index.js";
 import { tracePglite } from "./traced-pglite.js";
 
@@ -29,6 +30,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     release();
     throw error;
   }
+  prepareStatements(client);
   const counter = new PoolCounter(1);
   countPglite(client, counter);
   const db = drizzle({ client: tracePglite(client), schema, casing: "snake_case" });
