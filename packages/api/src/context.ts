@@ -2,6 +2,8 @@ import type { Database } from "@cadence/db";
 import { resolveIdentity, type IdentityResult } from "./auth/identity.js";
 import type { AuthConfig, RateLimitConfig } from "./config.js";
 import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
+import { createProjectEventHub, type NotificationSource, type ProjectEventHub } from "./events/hub.js";
+import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
 /** Default bound on a procedure's wait for the database before it answers 503 (see DATABASE_TIMEOUT_MS). */
@@ -17,6 +19,9 @@ export interface ApiDeps {
   /** How long a procedure may wait for the database before it answers 503 SERVICE_UNAVAILABLE. */
   databaseTimeoutMs: number;
   outage: OutageMonitor;
+  /** Live project events (started and closed by the server), and the per-user cap on open streams. */
+  events: ProjectEventHub;
+  streamSlots: StreamSlots;
 }
 
 export interface ApiOptions {
@@ -27,16 +32,25 @@ export interface ApiOptions {
   databaseTimeoutMs?: number;
   /** Structured log lines (the database outage warning); JSON on stderr by default. */
   log?: (line: Record<string, unknown>) => void;
+  /** The database's LISTEN (`DatabaseHandle.subscribeNotifications`); without it streams see only replays. */
+  notifications?: NotificationSource;
+  /** Concurrent event streams per user (STREAM_MAX_PER_USER). */
+  streamMaxPerUser?: number;
 }
 
 export function createApiDeps(options: ApiOptions): ApiDeps {
+  const log = options.log ?? ((line) => console.error(JSON.stringify(line)));
   return {
     db: options.db,
     readyTimeoutMs: options.readyTimeoutMs,
     auth: options.auth,
     limiters: createLimiters(options.rateLimits, options.db),
     databaseTimeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
-    outage: createOutageMonitor(options.log ?? ((line) => console.error(JSON.stringify(line)))),
+    outage: createOutageMonitor(log),
+    events: createProjectEventHub(options.db, options.notifications, (error) =>
+      log({ level: "error", msg: "reading project events failed", error: error instanceof Error ? error.message : String(error) }),
+    ),
+    streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
   };
 }
 

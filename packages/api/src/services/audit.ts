@@ -1,5 +1,6 @@
 import { auditEvents, type AuditChanges, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
+import { announceProjectEvent } from "../events/publish.js";
 
 export interface Actor {
   id: string;
@@ -20,9 +21,15 @@ export interface AuditEventInput {
   changes: AuditChanges;
 }
 
-/** Writes one audit event; call it with the mutation's transaction so both commit or neither does. */
+/**
+ * Writes one audit event; call it with the mutation's transaction so both commit or neither does. A project's
+ * event is also announced to live subscribers, on commit only; call it last in the transaction (it takes the
+ * project's event lock until commit).
+ */
 export async function recordAudit(tx: Executor, event: AuditEventInput): Promise<void> {
+  const id = event.projectId ? await announceProjectEvent(tx, event.projectId) : undefined;
   await tx.insert(auditEvents).values({
+    ...(id === undefined ? {} : { id }),
     actorId: event.actor.id,
     actorKind: event.actor.kind,
     action: event.action,
