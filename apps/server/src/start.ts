@@ -12,6 +12,8 @@ import { drain, listen } from "./process/lifecycle.js";
 
 export interface RunningServer {
   server: Server;
+  /** Live event streams open in this process (for a metrics gauge). */
+  openStreams(): number;
   address: AddressInfo;
   url: string;
   database: DatabaseHandle;
@@ -71,7 +73,11 @@ async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, ow
     rateLimits: rateLimitConfigFrom(env),
     databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
     log: logLine,
+    notifications: handle.subscribeNotifications,
+    streamMaxPerUser: env.STREAM_MAX_PER_USER,
   });
+  // Live project events: one LISTEN for this instance; streams end when the server stops.
+  await deps.events.start();
   const server = createApp({
     deps,
     publicUrl: env.PUBLIC_URL,
@@ -81,19 +87,29 @@ async function serve(env: Env, options: StartOptions, handle: DatabaseHandle, ow
     limits: httpLimitsFrom(env),
   });
   const connections = trackConnections(server);
-  const address = await listen(server, env.PORT, env.HOST);
+  let address: AddressInfo;
+  try {
+    address = await listen(server, env.PORT, env.HOST);
+  } catch (error) {
+    await deps.events.close();
+    throw error;
+  }
   // After start-up a server error (accept failing with EMFILE when descriptors run out) is logged, never fatal.
   server.on("error", (error) => logLine({ level: "error", msg: "server error", ...describeError(error) }));
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {
     server,
+    openStreams: () => deps.events.openStreams(),
     address,
     url: `http://${host}:${address.port}`,
     database: handle,
     stop: () =>
       (stopping ??= (async () => {
+        // Open event streams would hold the drain until its timeout: end them (clients resume with their last id).
+        const streamsClosed = deps.events.close();
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
+        await streamsClosed;
         if (owned) await handle.close();
       })()),
   };
