@@ -24,11 +24,9 @@ const errorResponse = (status: number) => ({
  * parameters, the `Last-Event-ID` header, the event format and the JSON errors answered before a stream starts.
  */
 export function addEventStreams(document: OpenAPIObject, streams: EventStreamMeta[]): OpenAPIObject {
-  const schemas = ((document.components ??= {}).schemas ??= {});
-  // The schema carries its id, so zod answers `{$ref, $defs: {ProjectEvent}}`: the component is the definition.
-  type Schema = (typeof schemas)[string];
-  const generated = z.toJSONSchema(ProjectEvent, { io: "output" }) as Schema & { $defs?: Record<string, Schema> };
-  schemas.ProjectEvent = generated.$defs?.ProjectEvent ?? generated;
+  // The schema carries its id, so zod answers `{$ref, $defs: {ProjectEvent}}`: the item schema is the definition.
+  const generated = z.toJSONSchema(ProjectEvent, { io: "output" }) as { $defs?: Record<string, unknown> };
+  const itemSchema = generated.$defs?.ProjectEvent ?? generated;
   const paths = (document.paths ??= {}) as Record<string, Record<string, unknown>>;
   for (const stream of streams) {
     const parameters = [...stream.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
@@ -48,8 +46,9 @@ export function addEventStreams(document: OpenAPIObject, streams: EventStreamMet
         content: {
           "text/event-stream": {
             schema: { type: "string", description: "Server-sent events; each `data:` line is a ProjectEvent" },
-            // OpenAPI 3.2's itemSchema, under an extension name until the document moves past 3.1.
-            "x-itemSchema": { $ref: "#/components/schemas/ProjectEvent" },
+            // OpenAPI 3.2's itemSchema (inline: a component only an extension used would count as unused), under an
+            // extension name until the document moves past 3.1.
+            "x-itemSchema": itemSchema,
             example: 'id: 0b5f…\nevent: task.update\ndata: {"id":"0b5f…","at":"2026-11-21T21:00:00.000Z","action":"task.update",…}\n\n',
           },
         },

@@ -82,6 +82,8 @@ export function collect<T>() {
   const items: T[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let error: unknown;
+  let started: () => void = () => {};
+  const startedPromise = new Promise<void>((resolve) => (started = resolve));
   const settle = () => {
     for (const waiter of [...waiters]) {
       if (items.length >= waiter.count || error !== undefined) {
@@ -103,6 +105,9 @@ export function collect<T>() {
       error = caught;
       settle();
     },
+    /** tRPC's `connected` event: the server resolved the subscription (authorized and subscribed) before sending it. */
+    onStarted: () => started(),
+    started: startedPromise,
     /** Resolves once `count` items arrived (or the subscription failed). */
     until: (count: number) => new Promise<void>((resolve) => {
       waiters.push({ count, resolve });
