@@ -99,6 +99,9 @@ describe("two instances on one database", () => {
     expect(c.running.openStreams()).toBe(1);
     const stoppedAt = Date.now();
     await c.close();
+    const last = await stream.next();
+    expect(last?.event).toBe("error");
+    expect(JSON.parse(last?.data ?? "{}")).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     expect(await stream.next()).toBeNull();
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
   });

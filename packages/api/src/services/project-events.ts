@@ -44,6 +44,7 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
   let resync = false;
   let recheck = false;
   let ended = false;
+  let shuttingDown = false;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
@@ -61,7 +62,10 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
       resync = true;
       notify();
     },
-    onClose: () => close(),
+    onClose() {
+      shuttingDown = true;
+      close();
+    },
   };
   let unsubscribe: () => void = () => {};
   const timer = setInterval(() => {
@@ -123,6 +127,8 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
           if (item.event.action.startsWith("member.") || item.event.action === "project.delete") recheck = true;
         }
       }
+      // Retryable: tRPC's link reconnects by itself with the last event id; REST clients see it as an error event.
+      if (shuttingDown) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The server is shutting down; reconnect to resume" });
     } finally {
       close();
     }
