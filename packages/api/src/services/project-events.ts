@@ -6,6 +6,7 @@ import type { HubListener } from "../events/hub.js";
 import { eventsAfter, latestSeq, seqOf, type StoredEvent } from "../events/stored-event.js";
 import type { ProjectEvent, ProjectEventsInput } from "../schemas/project-events.js";
 import { projectAccess } from "./access.js";
+import { isDatabaseUnavailable } from "./db-errors.js";
 
 /** Live events waiting for a slow consumer beyond this are dropped and re-read from the table once it catches up. */
 export const MAX_PENDING_EVENTS = 100;
@@ -129,6 +130,10 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
       }
       // Retryable: tRPC's link reconnects by itself with the last event id; REST clients see it as an error event.
       if (shuttingDown) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The server is shutting down; reconnect to resume" });
+    } catch (error) {
+      // The procedure's outage handling covered only the opening; a database lost mid-stream is also a 503 to retry.
+      if (isDatabaseUnavailable(error)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; reconnect shortly" });
+      throw error;
     } finally {
       close();
     }
