@@ -90,6 +90,23 @@ describe("two instances on one database", () => {
     }
   });
 
+  it("keeps a stream open past REQUEST_TIMEOUT_MS and KEEP_ALIVE_TIMEOUT_MS (they bound receiving requests, not streams)", async () => {
+    const d = await secondInstance({ HEADERS_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "500", KEEP_ALIVE_TIMEOUT_MS: "500" });
+    try {
+      const owner = await signUp(server);
+      const project = await createProject(server, owner.tokens.accessToken);
+      const stream = await openEventStream(d, project.id, owner.tokens.accessToken);
+      // The subject of the test is time passing: three times the longest of those limits.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const task = await createTask(server, owner.tokens.accessToken, project.id, { title: "still there" });
+      const event = await stream.next();
+      stream.close();
+      expect(event && (JSON.parse(event.data) as { entityId: string }).entityId).toBe(task.id);
+    } finally {
+      await d.close();
+    }
+  });
+
   it("stopping an instance (SIGTERM's path) ends its open streams instead of waiting out the drain timeout", async () => {
     const c = await secondInstance({ SHUTDOWN_TIMEOUT_MS: "30000" });
     const owner = await signUp(server);

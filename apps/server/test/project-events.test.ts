@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loginAdmin } from "./support/admin.js";
 import { bearer, createApiKey, json, signUp } from "./support/auth.js";
 import { addMember, createProject, createTask } from "./support/domain.js";
 import { openEventStream, type EventStreamReader } from "./support/event-stream.js";
@@ -132,6 +133,22 @@ describe("GET /projects/{projectId}/events", () => {
     expect(Date.now() - loggedOutAt).toBeLessThan(5000);
     expect(last).toMatchObject({ event: "error" });
     expect(JSON.parse(last?.data ?? "{}")).toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("ends the stream of a user an admin disabled, and of their API key, within 5 s", async () => {
+    const { member, project } = await team();
+    const key = await createApiKey(server, member.tokens.accessToken, { scopes: ["projects:read"] });
+    const streams = [await openEventStream(server, project.id, member.tokens.accessToken), await openEventStream(server, project.id, key.key)];
+    const admin = await loginAdmin(server);
+    const disabledAt = Date.now();
+    const disabled = await server.rest(`/users/${member.user.id}`, json("PATCH", { disabled: true }, admin.accessToken));
+    expect(disabled.status).toBe(200);
+    for (const stream of streams) {
+      let last;
+      for (let event = await stream.next(); event; event = await stream.next()) last = event;
+      expect(JSON.parse(last?.data ?? "{}")).toMatchObject({ code: "UNAUTHORIZED" });
+    }
+    expect(Date.now() - disabledAt).toBeLessThan(5000);
   });
 
   it("caps concurrent streams per user at STREAM_MAX_PER_USER (429) and frees a slot when a client leaves", async () => {

@@ -13,7 +13,7 @@ export const MAX_PENDING_EVENTS = 100;
 /** Rows per read while replaying or catching up. */
 const PAGE = 200;
 /** How often a stream re-checks its caller's session, user and membership (so a revoked one ends within 5 s). */
-export const ACCESS_RECHECK_MS = 3000;
+export const ACCESS_RECHECK_MS = 2000;
 
 /** An open stream: iterate it once; `close()` ends it from outside (client gone) and frees its slot. */
 export interface ProjectEventStream extends AsyncIterable<ProjectEvent> {
