@@ -9,11 +9,19 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
+/** Frames by event object: every subscriber of a project receives the same object, so it is serialized once. */
+const frames = new WeakMap<object, string>();
+
 /** One server-sent event: `id` (resume point), `event` (the change's action) and the JSON `data`. */
 function frame(item: unknown): string {
   const [id, data] = isTrackedEnvelope(item) ? [item[0], item[1]] : [undefined, item];
-  const action = typeof data === "object" && data !== null && "action" in data && typeof data.action === "string" ? data.action : "message";
-  return `${id === undefined ? "" : `id: ${id}\n`}event: ${action}\ndata: ${JSON.stringify(data)}\n\n`;
+  const cacheable = typeof data === "object" && data !== null;
+  const cached = cacheable ? frames.get(data) : undefined;
+  if (cached !== undefined) return cached;
+  const action = cacheable && "action" in data && typeof data.action === "string" ? data.action : "message";
+  const text = `${id === undefined ? "" : `id: ${id}\n`}event: ${action}\ndata: ${JSON.stringify(data)}\n\n`;
+  if (cacheable) frames.set(data, text);
+  return text;
 }
 
 /** Resolves once the socket takes more, or when the response closes (then the caller stops writing). */
