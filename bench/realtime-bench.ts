@@ -88,6 +88,7 @@ async function run(instances: number) {
     subs.close();
     const sorted = [...subs.latencies].sort((a, b) => a - b);
     return {
+      complete: written.ok === written.sent && subs.events() >= expected,
       instances,
       changes: `${written.ok}/${written.sent}`,
       delivered: `${subs.events()}/${expected}`,
@@ -110,4 +111,9 @@ console.log("| instances | changes ok | events delivered | p50 ms | p99 ms | max
 console.log("|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
   console.log(`| ${row.instances} | ${row.changes} | ${row.delivered} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} |`);
+}
+// A change that failed or an event that never arrived is a broken feed, not a slow one.
+if (rows.some((row) => !row.complete)) {
+  console.error("bench:realtime: some changes failed or some events were not delivered");
+  process.exit(1);
 }
