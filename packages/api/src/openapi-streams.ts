@@ -29,13 +29,19 @@ export function addEventStreams(document: OpenAPIObject, streams: EventStreamMet
   const itemSchema = generated.$defs?.ProjectEvent ?? generated;
   const paths = (document.paths ??= {}) as Record<string, Record<string, unknown>>;
   for (const stream of streams) {
-    const parameters = [...stream.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    const parameters: Record<string, unknown>[] = [...stream.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
       name,
       in: "path",
       required: true,
       schema: { type: "string", format: "uuid" },
     }));
-    parameters.push({ name: "Last-Event-ID", in: "header", required: false, schema: { type: "string", format: "uuid" } });
+    parameters.push({
+      name: "Last-Event-ID",
+      in: "header",
+      required: false,
+      // Empty is what an EventSource sends after an event without id: no resume point, like no header.
+      schema: { type: "string", anyOf: [{ format: "uuid" }, { maxLength: 0 }], description: "Resume after this event id; empty: from now" },
+    });
     const responses: Record<string, unknown> = {
       "200": {
         description:

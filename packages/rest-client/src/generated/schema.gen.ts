@@ -2560,7 +2560,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Last-Event-ID"?: string;
+                "Last-Event-ID"?: string | unknown | unknown;
             };
             path: {
                 projectId: string;
