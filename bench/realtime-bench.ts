@@ -80,6 +80,11 @@ async function run(instances: number) {
     await delay(2000);
     const after = servers.map((server) => rssMb(server.pid) ?? NaN);
     const perSubscriberKb = (after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0)) * 1024 / subscribers;
+    // Warm-up, not measured: one change through each instance (first reads on fresh pools, cold code paths).
+    const warm = await writeChanges(urls, data.taskIds, data.token, 10, instances / 10);
+    const warmDeadline = Date.now() + 15_000;
+    while (subs.events() < (warm.ok * subscribers) / projects && Date.now() < warmDeadline) await delay(50);
+    subs.reset();
     progress(`${instances} instance(s): ${rate} changes/s for ${seconds} s`);
     const written = await writeChanges(urls, data.taskIds, data.token, rate, seconds);
     const expected = (written.ok * subscribers) / projects;

@@ -4,6 +4,8 @@ import { request, type ClientRequest } from "node:http";
 export interface Subscribers {
   latencies: number[];
   events(): number;
+  /** Forgets what was measured so far (after a warm-up). */
+  reset(): void;
   close(): void;
 }
 
@@ -45,5 +47,13 @@ export async function openSubscribers(urls: string[], projectIds: string[], toke
   for (let start = 0; start < count; start += 50) {
     await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, i) => open(start + i)));
   }
-  return { latencies, events: () => events, close: () => requests.forEach((req) => req.destroy()) };
+  return {
+    latencies,
+    events: () => events,
+    reset: () => {
+      latencies.length = 0;
+      events = 0;
+    },
+    close: () => requests.forEach((req) => req.destroy()),
+  };
 }
