@@ -44,7 +44,8 @@ export interface RouteTable {
 
 /**
  * Compiles the route table from the router's own procedures: the same `meta.openapi` that generates the
- * document (or, for a subscription, its `meta.eventStream`), so there is no second list of routes. Paths match case-insensitively and ignore a trailing slash.
+ * document (for a subscription, its `meta.eventStream`), so there is no second list of routes. Paths match
+ * case-insensitively and ignore a trailing slash.
  */
 export function compileRoutes(router: AnyTRPCRouter): RouteTable {
   // 16 KiB: Node's header limit already bounds a URL; a long id should reach validation (400), not miss (404).
