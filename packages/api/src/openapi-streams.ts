@@ -48,7 +48,8 @@ export function addEventStreams(document: OpenAPIObject, streams: EventStreamMet
           "A `text/event-stream` of the project's changes. Each event has `id:` (the audit event id; send it back as " +
           "`Last-Event-ID` to resume with no gap and no duplicate), `event:` (the action, e.g. `task.update`) and `data:` " +
           "(a ProjectEvent as JSON). A `: heartbeat` comment comes every 15 s. An `error` event (`{code, message}`) " +
-          "ends the stream when access is lost; the server ends streams when it shuts down.",
+          "ends the stream: UNAUTHORIZED or NOT_FOUND when access is lost, SERVICE_UNAVAILABLE when the database is " +
+          "unavailable or the server shuts down (reconnect with `Last-Event-ID`).",
         content: {
           "text/event-stream": {
             schema: { type: "string", description: "Server-sent events; each `data:` line is a ProjectEvent" },
