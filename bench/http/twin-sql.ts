@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 // The twin's queries: the statements Cadence's drizzle services send (same text, same parameters; checked against
 // PostgreSQL's `log_statement = all` for users.me, the list row and create), issued through
 // postgres.js the idiomatic way (prepared per connection). Keep them in step with packages/api/src/auth/identity.ts,
@@ -71,7 +72,10 @@ export interface NewTask {
   requestId: string;
 }
 
-/** tasks.ts createTask + audit.ts recordAudit: access check, insert, audit row, one transaction; undefined: no access. */
+/**
+ * tasks.ts createTask + audit.ts recordAudit: access check, insert, the live-feed announcement (events/publish.ts:
+ * the project's event lock and NOTIFY), audit row, one transaction; undefined: no access.
+ */
 export async function createTask(sql: Sql, task: NewTask) {
   return sql.begin(async (tx) => {
     const role = await memberRole(tx, task.createdBy, task.projectId);
@@ -79,7 +83,9 @@ export async function createTask(sql: Sql, task: NewTask) {
     const [row] = await tx`insert into "tasks" ("id", "project_id", "title", "description", "status", "priority", "due_date", "assignee_id", "tags", "created_by", "created_at", "updated_at", "version") values (default, ${task.projectId}, ${task.title}, ${null}, ${task.status}, ${task.priority}, ${null}, ${null}, ${task.tags}, ${task.createdBy}, default, default, default) returning ${tx.unsafe(TASK_COLUMNS)}`;
     if (!row) throw new Error("task insert returned nothing");
     const changes = { title: { before: null, after: task.title }, status: { before: null, after: task.status }, priority: { before: null, after: task.priority }, tags: { before: null, after: task.tags } };
-    await tx`insert into "audit_events" ("id", "seq", "at", "actor_id", "actor_kind", "action", "entity_type", "entity_id", "project_id", "request_id", "changes") values (default, default, default, ${task.createdBy}, ${"user"}, ${"task.create"}, ${"task"}, ${row.id as string}, ${task.projectId}, ${task.requestId}, ${tx.json(changes)})`;
+    const eventId = randomUUID();
+    await tx`select pg_advisory_xact_lock(${0x0cade}, hashtext(${task.projectId})), pg_notify(${"cadence_project_events"}, ${`${task.projectId}:${eventId}`})`;
+    await tx`insert into "audit_events" ("id", "seq", "at", "actor_id", "actor_kind", "action", "entity_type", "entity_id", "project_id", "request_id", "changes") values (${eventId}, default, default, ${task.createdBy}, ${"user"}, ${"task.create"}, ${"task"}, ${row.id as string}, ${task.projectId}, ${task.requestId}, ${tx.json(changes)})`;
     return row;
   });
 }

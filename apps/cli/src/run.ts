@@ -4,6 +4,7 @@ import { login, logout, whoami } from "./commands/auth.js";
 import type { Command } from "./commands/command.js";
 import { projectsCreate, projectsList } from "./commands/projects.js";
 import { tasksAdd, tasksAssign, tasksDone, tasksList, tasksRm, tasksShow } from "./commands/tasks.js";
+import { tasksWatch } from "./commands/watch.js";
 import { configPath, readConfig, serverUrl } from "./config.js";
 import { contextFor, UsageError } from "./context.js";
 
@@ -12,7 +13,7 @@ const commands: Record<string, Command | Record<string, Command>> = {
   logout,
   whoami,
   projects: { list: projectsList, create: projectsCreate },
-  tasks: { list: tasksList, add: tasksAdd, show: tasksShow, done: tasksDone, assign: tasksAssign, rm: tasksRm },
+  tasks: { list: tasksList, add: tasksAdd, show: tasksShow, done: tasksDone, assign: tasksAssign, rm: tasksRm, watch: tasksWatch },
 };
 
 const COMMON =

@@ -15,6 +15,8 @@ import { drain, listen } from "./process/lifecycle.js";
 
 export interface RunningServer {
   server: Server;
+  /** Live event streams open in this process (for a metrics gauge). */
+  openStreams(): number;
   address: AddressInfo;
   url: string;
   database: DatabaseHandle;
@@ -89,7 +91,12 @@ async function serve(
     databaseTimeoutMs: env.DATABASE_TIMEOUT_MS,
     logger,
     observer: metrics?.observer,
+    notifications: handle.subscribeNotifications,
+    streamMaxPerUser: env.STREAM_MAX_PER_USER,
   });
+  // Live project events: one LISTEN for this instance; streams end when the server stops.
+  await deps.events.start();
+  metrics?.trackStreams(() => deps.events.openStreams());
   const server = createApp({
     deps,
     publicUrl: env.PUBLIC_URL,
@@ -103,20 +110,30 @@ async function serve(
     corsOrigins: env.CORS_ORIGINS,
   });
   const connections = trackConnections(server);
-  const address = await listen(server, env.PORT, env.HOST);
+  let address: AddressInfo;
+  try {
+    address = await listen(server, env.PORT, env.HOST);
+  } catch (error) {
+    await deps.events.close();
+    throw error;
+  }
   // After start-up a server error (accept failing with EMFILE when descriptors run out) is logged, never fatal.
   server.on("error", (error) => logger.error(describeError(error), "server error"));
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let stopping: Promise<void> | undefined;
   return {
     server,
+    openStreams: () => deps.events.openStreams(),
     address,
     url: `http://${host}:${address.port}`,
     database: handle,
     demoSeeded,
     stop: () =>
       (stopping ??= (async () => {
+        // Open event streams would hold the drain until its timeout: end them (clients resume with their last id).
+        const streamsClosed = deps.events.close();
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
+        await streamsClosed;
         if (owned) await handle.close();
       })()),
   };

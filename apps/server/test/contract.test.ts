@@ -38,7 +38,8 @@ afterAll(async () => {
 
 type Send = (client: ReturnType<typeof createCadenceRestClient>, call: Call) => Promise<{ status: number; body: unknown }>;
 
-function sender(method: string, path: string, contentType?: string): Send {
+/** `stream`: the success answer is an event stream, taken as its status alone (it never ends by itself). */
+function sender(method: string, path: string, contentType?: string, stream = false): Send {
   return async (client, call) => {
     const fn = (client as unknown as Record<string, (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>>)[method.toUpperCase()];
     if (!fn) throw new Error(`no client method ${method}`);
@@ -46,8 +47,13 @@ function sender(method: string, path: string, contentType?: string): Send {
       params: { path: call.path ?? {}, query: call.query ?? {} },
       ...(call.body === undefined ? {} : { body: call.body }),
       headers: call.headers ?? {},
+      ...(stream ? { parseAs: "stream" } : {}),
       ...(contentType ? { bodySerializer: (body: unknown) => `not json: ${JSON.stringify(body)}`, headers: { ...call.headers, "content-type": contentType } } : {}),
     });
+    if (stream && result.data instanceof ReadableStream) {
+      await result.data.cancel();
+      return { status: result.response.status, body: undefined };
+    }
     return { status: result.response.status, body: result.data ?? result.error };
   };
 }
@@ -156,7 +162,8 @@ describe("the REST contract", () => {
           const base = await (entry as NonNullable<typeof entry>).make(fx);
           const target = { server };
           const call = status === success ? base : await provoke(op.operationId, status, base, target);
-          const send = sender(method, path, status === 415 ? "text/plain" : undefined);
+          const stream = Object.values(op.responses).some((response) => JSON.stringify(response).includes("text/event-stream"));
+          const send = sender(method, path, status === 415 ? "text/plain" : undefined, stream);
           const client = clientFor(target.server, call.token);
           let result = await send(client, call);
           for (let i = 0; status === 429 && result.status !== 429 && i < 3; i++) result = await send(client, call);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAdmin } from "./support/admin.js";
 import { bearer, json } from "./support/auth.js";
+import { createProject } from "./support/domain.js";
+import { openEventStream } from "./support/event-stream.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
 const METRICS_TOKEN = "metrics-token-0123456789";
@@ -99,6 +101,17 @@ describe("GET /metrics", () => {
     expect(valueOf(samples, "db_query_errors_total")).toBeGreaterThanOrEqual(0);
     expect(valueOf(samples, "nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
     expect(valueOf(samples, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
+  });
+
+  it("counts the live event streams open on the instance", async () => {
+    const { accessToken } = await loginAdmin(server);
+    const project = await createProject(server, accessToken, { name: "Watched" });
+    const before = valueOf(await scrape(server, `Bearer ${METRICS_TOKEN}`), "event_streams_open");
+    const stream = await openEventStream(server, project.id, accessToken);
+    expect(stream.status).toBe(200);
+    expect(valueOf(await scrape(server, `Bearer ${METRICS_TOKEN}`), "event_streams_open")).toBe((before ?? 0) + 1);
+    stream.close();
+    await expect.poll(async () => valueOf(await scrape(server, `Bearer ${METRICS_TOKEN}`), "event_streams_open")).toBe(before);
   });
 
   it("keeps each server's metrics apart, is not rate limited and is absent from the OpenAPI document", async () => {

@@ -3,6 +3,8 @@ import { resolveIdentity, type IdentityResult } from "./auth/identity.js";
 import type { AuthConfig, RateLimitConfig } from "./config.js";
 import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
 import { noopObserver, stderrLogger, type ApiLogger, type ApiObserver } from "./observer.js";
+import { createProjectEventHub, type NotificationSource, type ProjectEventHub } from "./events/hub.js";
+import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
 /** Default bound on a procedure's wait for the database before it answers 503 (see DATABASE_TIMEOUT_MS). */
@@ -20,6 +22,9 @@ export interface ApiDeps {
   outage: OutageMonitor;
   /** Rate-limit refusals and authentication failures, for the server's metrics. */
   observer: ApiObserver;
+  /** Live project events (started and closed by the server), and the per-user cap on open streams. */
+  events: ProjectEventHub;
+  streamSlots: StreamSlots;
 }
 
 export interface ApiOptions {
@@ -32,17 +37,26 @@ export interface ApiOptions {
   logger?: ApiLogger;
   /** Receives rate-limit refusals and authentication failures; ignored by default. */
   observer?: ApiObserver | undefined;
+  /** The database's LISTEN (`DatabaseHandle.subscribeNotifications`); without it streams see only replays. */
+  notifications?: NotificationSource;
+  /** Concurrent event streams per user (STREAM_MAX_PER_USER). */
+  streamMaxPerUser?: number;
 }
 
 export function createApiDeps(options: ApiOptions): ApiDeps {
+  const logger = options.logger ?? stderrLogger;
   return {
     db: options.db,
     readyTimeoutMs: options.readyTimeoutMs,
     auth: options.auth,
     limiters: createLimiters(options.rateLimits, options.db),
     databaseTimeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
-    outage: createOutageMonitor(options.logger ?? stderrLogger),
+    outage: createOutageMonitor(logger),
     observer: options.observer ?? noopObserver,
+    events: createProjectEventHub(options.db, options.notifications, (error) =>
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed"),
+    ),
+    streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
   };
 }
 

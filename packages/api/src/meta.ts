@@ -9,4 +9,9 @@ export type Meta = OpenApiMeta<{
   successStatus?: 201 | 204 | ((output: unknown) => number);
   /** Extra statuses documented with the success body, e.g. 503 for readiness. */
   alsoReturns?: number[];
+  /**
+   * A subscription served on REST as `text/event-stream` at `GET {path}` (trpc-to-openapi refuses subscriptions, so
+   * it is not `openapi`); the REST route table and the document both read it.
+   */
+  eventStream?: { path: string; operationId: string; summary: string; tags: string[]; errorResponses: number[] };
 }>;

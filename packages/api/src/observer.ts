@@ -25,6 +25,7 @@ export interface ApiObserver {
 export interface ApiLogger {
   info(fields: Record<string, unknown>, msg: string): void;
   warn(fields: Record<string, unknown>, msg: string): void;
+  error(fields: Record<string, unknown>, msg: string): void;
 }
 
 export const noopObserver: ApiObserver = {
@@ -36,4 +37,5 @@ export const noopObserver: ApiObserver = {
 export const stderrLogger: ApiLogger = {
   info: (fields, msg) => console.error(JSON.stringify({ level: "info", msg, ...fields })),
   warn: (fields, msg) => console.error(JSON.stringify({ level: "warn", msg, ...fields })),
+  error: (fields, msg) => console.error(JSON.stringify({ level: "error", msg, ...fields })),
 };

@@ -3,6 +3,7 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import type { Meta } from "./meta.js";
 import { describeRequestBodies, type RoutedInput } from "./openapi-bodies.js";
 import { addCommonErrorResponses, addErrorSchemas } from "./openapi-errors.js";
+import { addEventStreams } from "./openapi-streams.js";
 import { appRouter } from "./root.js";
 
 type Operation = { responses?: Record<string, unknown> } & Record<string, unknown>;
@@ -93,6 +94,7 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An access token or an API key" } },
   });
   document.tags = Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description }));
+  addEventStreams(document, procedureMetas().flatMap((meta) => (meta.eventStream ? [meta.eventStream] : [])));
   addErrorSchemas(document);
   return describeRequestBodies(describePublicErrors(applySuccessStatuses(document)), routedInputs());
 }

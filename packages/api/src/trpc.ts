@@ -15,6 +15,8 @@ const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
+    /** Subscriptions over SSE: a comment every 15 s keeps proxies and clients from calling the stream dead. */
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     /** The one error formatter: the tRPC envelope keeps its shape, `data` carries the public error only. */
     errorFormatter({ shape, error }) {
       const publicError = toPublicError(error);

@@ -44,6 +44,7 @@ function recorder(lines: Record<string, unknown>[]): ApiLogger {
   return {
     info: (fields, msg) => lines.push({ level: "info", msg, ...fields }),
     warn: (fields, msg) => lines.push({ level: "warn", msg, ...fields }),
+    error: (fields, msg) => lines.push({ level: "error", msg, ...fields }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AppRouter } from "@cadence/api";
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCClient, type TRPCLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
+import { EventSource } from "eventsource";
 
 /** The pair `auth.login` and `auth.refresh` answer with. */
 export interface TokenPair {
@@ -88,9 +89,16 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
     observable((observer) => {
       let retried = false;
       let subscription: { unsubscribe(): void } | undefined;
+      // A subscription retried after a refresh resumes after the last event it delivered.
+      let lastEventId: string | undefined;
       const attempt = () => {
-        subscription = next(op).subscribe({
-          next: (value) => observer.next(value),
+        const input = lastEventId === undefined ? op.input : { ...(op.input as object), lastEventId };
+        subscription = next({ ...op, input }).subscribe({
+          next: (value) => {
+            const id = (value.result as { id?: unknown }).id;
+            if (typeof id === "string") lastEventId = id;
+            observer.next(value);
+          },
           complete: () => observer.complete(),
           error: (error) => {
             if (retried || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
@@ -103,16 +111,28 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
       return () => subscription?.unsubscribe();
     });
 
+  const authorization = async (): Promise<Record<string, string>> => {
+    const { accessToken } = await currentTokens();
+    return accessToken ? { authorization: `Bearer ${accessToken}` } : {};
+  };
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+
   return createTRPCClient<AppRouter>({
     links: [
       refreshLink,
-      httpBatchLink({
-        url,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        headers: async () => {
-          const { accessToken } = await currentTokens();
-          return accessToken ? { authorization: `Bearer ${accessToken}` } : {};
-        },
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        // Server-sent events through an EventSource that sends the Authorization header (tokens never go in URLs),
+        // read again on every (re)connect; the link itself resumes with the last event id.
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: async () => {
+            const headers = await authorization();
+            return { fetch: (input, init) => fetchImpl(input, { ...init, headers: { ...init.headers, ...headers } }) };
+          },
+        }),
+        false: httpBatchLink({ url, ...(options.fetch ? { fetch: options.fetch } : {}), headers: authorization }),
       }),
     ],
   });

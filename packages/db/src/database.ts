@@ -22,5 +22,12 @@ export interface DatabaseHandle {
   stats(): PoolStats;
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel` (delivered on commit, never on rollback), on a
+   * dedicated connection for postgres:// and within the process for PGlite. `onListening` runs once listening and
+   * again after every reconnect of a dropped listener connection, so the caller can replay what it missed.
+   * Resolves to the function that stops listening.
+   */
+  subscribeNotifications(channel: string, onNotify: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

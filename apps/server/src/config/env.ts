@@ -36,6 +36,7 @@ const EnvSchema = z
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
     MAX_CONNECTIONS: positiveInt.default(1_000),
+    STREAM_MAX_PER_USER: positiveInt.default(5),
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),
     CORS_ORIGINS: corsOrigins.default([]),

@@ -20,6 +20,8 @@ export interface Metrics {
   /** A request arrived; pair with {@link Metrics.finished}. */
   started(): void;
   finished(labels: RouteLabels, method: string, status: number, seconds: number): void;
+  /** Reports the live event streams open on this instance (`event_streams_open`). */
+  trackStreams(open: () => number): void;
 }
 
 /**
@@ -75,6 +77,16 @@ export function createMetrics(pool: () => PoolStats): Metrics {
     },
     started: () => {
       inFlight++;
+    },
+    trackStreams: (open) => {
+      new Gauge({
+        name: "event_streams_open",
+        help: "Live project event streams open on this instance (REST text/event-stream and tRPC subscriptions)",
+        registers: [registry],
+        collect() {
+          this.set(open());
+        },
+      });
     },
     finished: (labels, method, status, seconds) => {
       inFlight--;

@@ -5,6 +5,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { BodyError, readJsonBody } from "../http/json-body.js";
 import { sendError, sendJson } from "../http/json-response.js";
 import type { ContextFactory } from "../http/request-info.js";
+import { writeEventStream } from "./event-stream.js";
 import { addParams, emptyInput } from "./input.js";
 import { compileRoutes, type Route, type RouteMatch } from "./routes.js";
 
@@ -70,16 +71,27 @@ export function createRestHandler(options: RestOptions) {
     const { route } = match;
     onRoute?.(req, route);
     const ctx = contextFor(req, res);
+    // A stream ends when its client leaves; refusals (404, 429...) still answer as JSON before it starts.
+    const abort = route.type === "subscription" ? new AbortController() : undefined;
+    if (abort) res.once("close", () => abort.abort());
     try {
       const input = await inputOf(req, match, bodyLimit);
+      const lastEventId = req.headers["last-event-id"];
+      if (route.type === "subscription" && typeof lastEventId === "string" && lastEventId !== "") Object.assign(input as object, { lastEventId });
       const data: unknown = await route.procedure({
         ctx,
         getRawInput: () => Promise.resolve(input),
         path: route.path,
         type: route.type,
-        signal: undefined,
+        signal: abort?.signal,
         batchIndex: 0,
       });
+      if (abort) {
+        if (method !== "HEAD") return await writeEventStream(res, data, abort, (error) => onServerError(error, route.path, ctx.requestId));
+        abort.abort();
+        res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+        return void res.end();
+      }
       const status = successStatusFor(route.path, data);
       if (status === 204 || data === undefined) {
         res.writeHead(status);

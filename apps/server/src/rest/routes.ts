@@ -9,7 +9,8 @@ export interface Route {
   /** The documented path template, e.g. "/projects/{projectId}/tasks". */
   template: string;
   procedure: AnyTRPCProcedure;
-  type: "query" | "mutation";
+  /** A subscription is served as `text/event-stream` (see `meta.eventStream`). */
+  type: "query" | "mutation" | "subscription";
   /** POST, PUT and PATCH take a JSON body; GET and DELETE take the query string. */
   readsBody: boolean;
   input: InputPlan;
@@ -31,7 +32,8 @@ interface OpenApiRoute {
 }
 
 function openApiRouteOf(procedure: AnyTRPCProcedure): OpenApiRoute | undefined {
-  const meta = procedure._def.meta as { openapi?: OpenApiRoute } | undefined;
+  const meta = procedure._def.meta as { openapi?: OpenApiRoute; eventStream?: { path: string } } | undefined;
+  if (procedure._def.type === "subscription") return meta?.eventStream ? { method: "GET", path: meta.eventStream.path } : undefined;
   return meta?.openapi && meta.openapi.enabled !== false ? meta.openapi : undefined;
 }
 
@@ -44,7 +46,8 @@ export interface RouteTable {
 
 /**
  * Compiles the route table from the router's own procedures: the same `meta.openapi` that generates the
- * document, so there is no second list of routes. Paths match case-insensitively and ignore a trailing slash.
+ * document (for a subscription, its `meta.eventStream`), so there is no second list of routes. Paths match
+ * case-insensitively and ignore a trailing slash.
  */
 export function compileRoutes(router: AnyTRPCRouter): RouteTable {
   // 16 KiB: Node's header limit already bounds a URL; a long id should reach validation (400), not miss (404).
@@ -53,7 +56,7 @@ export function compileRoutes(router: AnyTRPCRouter): RouteTable {
   for (const [path, procedure] of Object.entries(procedures)) {
     const openapi = openApiRouteOf(procedure);
     const type = procedure._def.type;
-    if (!openapi || type === "subscription") continue;
+    if (!openapi) continue;
     const route: Route = {
       path,
       template: openapi.path,

@@ -88,6 +88,7 @@ export const valid: Record<string, { scope: string | null | "none"; make: (fx: F
     make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, path: { id: await fx.project(p) }, body: { name: "Renamed" } }; },
   },
   "projects-delete": { scope: "projects:write", make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, path: { id: await fx.project(p) } }; } },
+  "projects-events": { scope: "projects:read", make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, path: { projectId: await fx.project(p) } }; } },
   "projects-members-list": { scope: "projects:read", make: async (fx) => { const t = await fx.team(); return { token: t.owner.tokens.accessToken, path: { id: t.projectId } }; } },
   "projects-members-add": {
     scope: "projects:write",

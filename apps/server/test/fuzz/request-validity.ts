@@ -19,7 +19,7 @@ function isStringSchema(raw: Schema, components: Components): boolean {
 }
 
 /**
- * Judges a sent request against the document with Ajv: path and query parameters, the content type and the JSON
+ * Judges a sent request against the document with Ajv: path, header and query parameters, the content type and the JSON
  * body. Where the document does not decide (unknown or repeated query parameters, which OpenAPI neither allows nor
  * forbids; a number spelled other than canonically; a malformed query string) the answer is "unknown".
  */
@@ -42,6 +42,12 @@ export function requestValidator(document: FuzzDocument) {
     for (const parameter of op.pathParams) {
       const problem = validate(parameter.schema, sent.params.path[parameter.name]);
       if (problem) return { valid: false, reason: `path parameter ${parameter.name}: ${problem}` };
+    }
+    for (const parameter of op.headerParams) {
+      const value = sent.headers[parameter.name];
+      if (value === undefined) continue;
+      const problem = validate(parameter.schema, value);
+      if (problem) return { valid: false, reason: `header ${parameter.name}: ${problem}` };
     }
     const known = new Set(op.queryParams.map((parameter) => parameter.name));
     let unknown = fuzzCase.rawQuery !== "" || sent.params.query.some(([name]) => !known.has(name));

@@ -95,5 +95,11 @@ export async function materialize(baseUrl: string, op: FuzzOperation, fuzzCase: 
 export async function send(request: SentRequest): Promise<Answer> {
   const payload = request.body === undefined ? undefined : request.headers["content-type"] === undefined ? new TextEncoder().encode(request.body) : request.body;
   const response = await fetch(request.url, { method: request.method, headers: request.headers, body: payload, redirect: "manual" });
-  return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text() };
+  const contentType = response.headers.get("content-type");
+  // An event stream that started never ends by itself: its status and media type are the answer.
+  if (contentType?.startsWith("text/event-stream")) {
+    await response.body?.cancel();
+    return { status: response.status, contentType, text: "" };
+  }
+  return { status: response.status, contentType, text: await response.text() };
 }

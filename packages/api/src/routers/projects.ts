@@ -1,11 +1,21 @@
-import type { TRPCRouterRecord } from "@trpc/server";
+import { tracked, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { Project, ProjectCreateInput, ProjectIdInput, ProjectListInput, ProjectPage, ProjectUpdateInput } from "../schemas/projects.js";
+import { ProjectEventsInput } from "../schemas/project-events.js";
 import { createProject, deleteProject, getProject, listProjects, updateProject } from "../services/projects.js";
+import { openProjectEventStream, type ProjectEventStream } from "../services/project-events.js";
 import { scopedProcedure } from "../trpc.js";
 import { membersRouter } from "./members.js";
 
 const tags = ["projects"];
+
+async function* trackedEvents(stream: ProjectEventStream) {
+  try {
+    for await (const event of stream) yield tracked(event.id, event);
+  } finally {
+    stream.close();
+  }
+}
 const read = scopedProcedure("projects:read");
 const write = scopedProcedure("projects:write");
 
@@ -53,6 +63,20 @@ export const projectsRouter = {
     .input(ProjectIdInput)
     .output(z.void())
     .mutation(({ ctx, input }) => deleteProject(ctx, ctx.identity, input.id)),
+
+  events: read
+    .meta({
+      eventStream: {
+        path: "/projects/{projectId}/events",
+        operationId: "projects-events",
+        tags,
+        summary: "Live project activity as server-sent events: each change's audit event; Last-Event-ID resumes",
+        errorResponses: [400, 401, 403, 404, 429],
+      },
+    })
+    .input(ProjectEventsInput)
+    // Opened before the first event, so refusals (404, 429) answer before any stream starts, on both surfaces.
+    .subscription(async ({ ctx, input, signal }) => trackedEvents(await openProjectEventStream(ctx, ctx.identity, input, signal))),
 
   members: membersRouter,
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { auditEvents, prepared, type AuditChanges, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
+import { announceProjectEvent } from "../events/publish.js";
 
 export interface Actor {
   id: string;
@@ -25,6 +27,7 @@ const insertAuditEvent = prepared((db) =>
   db
     .insert(auditEvents)
     .values({
+      id: sql.placeholder("id"),
       actorId: sql.placeholder("actorId"),
       actorKind: sql.placeholder("actorKind"),
       action: sql.placeholder("action"),
@@ -37,9 +40,15 @@ const insertAuditEvent = prepared((db) =>
     .prepare("audit_insert"),
 );
 
-/** Writes one audit event; call it with the mutation's transaction so both commit or neither does. */
+/**
+ * Writes one audit event; call it with the mutation's transaction so both commit or neither does. A project's
+ * event is also announced to live subscribers, on commit only; call it last in the transaction (it takes the
+ * project's event lock until commit).
+ */
 export async function recordAudit(tx: Executor, event: AuditEventInput): Promise<void> {
+  const id = event.projectId ? await announceProjectEvent(tx, event.projectId) : randomUUID();
   await insertAuditEvent(tx).execute({
+    id,
     actorId: event.actor.id,
     actorKind: event.actor.kind,
     action: event.action,

@@ -40,6 +40,12 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     stats: () => counter.stats(),
     // One process owns a PGlite data directory (see lockDataDir), so there is nobody to race with.
     migrate: () => migrate(db, { migrationsFolder }),
+    subscribeNotifications: async (channel, onNotify, onListening) => {
+      // One process owns the database: the listener never drops, so onListening runs once.
+      const unlisten = await client.listen(channel, onNotify);
+      onListening?.();
+      return () => unlisten();
+    },
     close: once(async () => {
       try {
         await client.close();

@@ -45,6 +45,11 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
     driver: "postgres",
     stats: () => counter.stats(),
     migrate: () => migrateWithLock(options.url),
+    // postgres.js listens on its own connection and, when it drops, listens again and calls onlisten again.
+    subscribeNotifications: async (channel, onNotify, onListening) => {
+      const { unlisten } = await client.listen(channel, onNotify, onListening);
+      return unlisten;
+    },
     close: once(() => client.end({ timeout: 5 })),
   };
 }

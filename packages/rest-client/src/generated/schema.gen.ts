@@ -210,6 +210,23 @@ export interface paths {
         patch: operations["projects-members-update"];
         trace?: never;
     };
+    "/projects/{projectId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live project activity as server-sent events: each change's audit event; Last-Event-ID resumes */
+        get: operations["projects-events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{projectId}/tasks": {
         parameters: {
             query?: never;
@@ -2509,6 +2526,109 @@ export interface operations {
                 };
             };
             /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.TOO_MANY_REQUESTS"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.INTERNAL_SERVER_ERROR"];
+                };
+            };
+            /** @description The database is unavailable; retry after the number of seconds in Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.SERVICE_UNAVAILABLE"];
+                };
+            };
+        };
+    };
+    "projects-events": {
+        parameters: {
+            query?: never;
+            header?: {
+                "Last-Event-ID"?: string | unknown | unknown;
+            };
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `text/event-stream` of the project's changes. Each event has `id:` (the audit event id; send it back as `Last-Event-ID` to resume with no gap and no duplicate), `event:` (the action, e.g. `task.update`) and `data:` (a ProjectEvent as JSON). A `: heartbeat` comment comes every 15 s. An `error` event (`{code, message}`) ends the stream: UNAUTHORIZED or NOT_FOUND when access is lost, SERVICE_UNAVAILABLE when the database is unavailable or the server shuts down (reconnect with `Last-Event-ID`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 0b5f…
+                     *     event: task.update
+                     *     data: {"id":"0b5f…","at":"2026-11-21T21:00:00.000Z","action":"task.update",…}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Refused before the stream starts (BAD_REQUEST) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.BAD_REQUEST"];
+                };
+            };
+            /** @description Refused before the stream starts (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNAUTHORIZED"];
+                };
+            };
+            /** @description Refused before the stream starts (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.FORBIDDEN"];
+                };
+            };
+            /** @description Refused before the stream starts (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.NOT_FOUND"];
+                };
+            };
+            /** @description The request body is larger than BODY_LIMIT */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.PAYLOAD_TOO_LARGE"];
+                };
+            };
+            /** @description Refused before the stream starts (TOO_MANY_REQUESTS) */
             429: {
                 headers: {
                     [name: string]: unknown;

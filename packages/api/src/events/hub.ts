@@ -1,0 +1,102 @@
+import { TRPCError } from "@trpc/server";
+import type { Database } from "@cadence/db";
+import { parseProjectNotification, PROJECT_EVENTS_CHANNEL } from "./publish.js";
+import { eventsById, type StoredEvent } from "./stored-event.js";
+
+/** What a live subscriber hears from the hub. */
+export interface HubListener {
+  /** A committed event of the subscribed project, in commit order. */
+  onEvent(event: StoredEvent): void;
+  /** Events may have been missed (the listener connection dropped, a read failed): re-read from the table. */
+  onResync(): void;
+  /** The server is shutting down: end the stream. */
+  onClose(): void;
+}
+
+/** Subscribes to a database channel; the database handle's `subscribeNotifications`. */
+export type NotificationSource = (channel: string, onNotify: (payload: string) => void, onListening?: () => void) => Promise<() => Promise<void>>;
+
+/**
+ * The process's fan-out of committed project events: one LISTEN for every instance's writes, one read of the new
+ * rows per project and burst, whatever the number of subscribers.
+ */
+export interface ProjectEventHub {
+  /** Starts listening; until then (and without a source) subscribers only see what they read themselves. */
+  start(): Promise<void>;
+  /** Adds a subscriber to a project's events; returns the function that removes it. 503 once the hub is closed. */
+  subscribe(projectId: string, listener: HubListener): () => void;
+  /** Open subscriptions in this process (a gauge for metrics). */
+  openStreams(): number;
+  /** Ends every stream and stops listening (SIGTERM). */
+  close(): Promise<void>;
+}
+
+export function createProjectEventHub(db: Database, source: NotificationSource | undefined, onError: (error: unknown) => void): ProjectEventHub {
+  const listeners = new Map<string, Set<HubListener>>();
+  const pending = new Map<string, string[]>();
+  const reading = new Set<string>();
+  let unlisten: (() => Promise<void>) | undefined;
+  let closed = false;
+  let open = 0;
+
+  const each = (fn: (listener: HubListener) => void, projectId?: string) => {
+    const sets = projectId === undefined ? [...listeners.values()] : [listeners.get(projectId) ?? new Set<HubListener>()];
+    for (const set of sets) for (const listener of [...set]) fn(listener);
+  };
+
+  // One reader per project at a time, so deliveries keep commit order; ids arriving meanwhile form the next batch.
+  async function readPending(projectId: string): Promise<void> {
+    reading.add(projectId);
+    try {
+      for (let ids = pending.get(projectId); ids && ids.length > 0; ids = pending.get(projectId)) {
+        pending.delete(projectId);
+        if (!listeners.has(projectId)) continue;
+        try {
+          for (const event of await eventsById(db, projectId, ids)) each((listener) => listener.onEvent(event), projectId);
+        } catch (error) {
+          onError(error);
+          each((listener) => listener.onResync(), projectId);
+        }
+      }
+    } finally {
+      reading.delete(projectId);
+    }
+  }
+
+  function onNotify(payload: string): void {
+    const notification = parseProjectNotification(payload);
+    if (!notification || !listeners.has(notification.projectId)) return;
+    const ids = pending.get(notification.projectId) ?? [];
+    ids.push(notification.eventId);
+    pending.set(notification.projectId, ids);
+    if (!reading.has(notification.projectId)) void readPending(notification.projectId);
+  }
+
+  return {
+    async start() {
+      if (!source || unlisten) return;
+      // Also after a reconnect of the listener connection: every subscriber re-reads what it may have missed.
+      unlisten = await source(PROJECT_EVENTS_CHANNEL, onNotify, () => each((listener) => listener.onResync()));
+    },
+    subscribe(projectId, listener) {
+      if (closed) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The server is shutting down; reconnect shortly" });
+      const set = listeners.get(projectId) ?? new Set<HubListener>();
+      set.add(listener);
+      listeners.set(projectId, set);
+      open += 1;
+      return () => {
+        if (!set.delete(listener)) return;
+        open -= 1;
+        if (set.size === 0 && listeners.get(projectId) === set) listeners.delete(projectId);
+      };
+    },
+    openStreams: () => open,
+    async close() {
+      closed = true;
+      each((listener) => listener.onClose());
+      const stop = unlisten;
+      unlisten = undefined;
+      await stop?.();
+    },
+  };
+}
