@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEMO_ACCOUNT } from "@cadence/api";
 import { createMigratedPgliteDataDir } from "@cadence/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./support/database.js";
@@ -66,6 +67,10 @@ async function scenario(): Promise<void> {
   ids.badToken = (await call("/api/v1/users/me", { token: "not-a-token" })).requestId;
   ids.notFound = (await call("/api/v1/nowhere")).requestId;
   ids.badBody = (await call(`/api/v1/projects/${ids.projectId}/tasks`, { body: { title: 42 }, token: secrets.access })).requestId;
+  // The seeded demo account signs in like anyone; its password may appear only where start-up announces it.
+  const demo = await call("/api/v1/auth/login", { body: { username: DEMO_ACCOUNT.username, password: DEMO_ACCOUNT.password } });
+  expect(demo.status).toBe(200);
+  secrets.demoRefresh = String(demo.body.refreshToken);
   ids.health = (await call("/api/v1/health")).requestId;
   ids.metrics = (await call("/metrics")).requestId;
 }
@@ -78,7 +83,7 @@ beforeAll(async () => {
     await createMigratedPgliteDataDir(dataDir);
   }
   const database: Record<string, string> = backing ? { DATABASE_URL: backing.url ?? "" } : { DATA_DIR: dataDir ?? "" };
-  server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test", PASSWORD_HASH_COST: "test", LOG_LEVEL: "debug", DATABASE_TIMEOUT_MS: "10000" });
+  server = spawnServer({ PORT: "0", ...database, NODE_ENV: "test", SEED_DEMO: "true", PASSWORD_HASH_COST: "test", LOG_LEVEL: "debug", DATABASE_TIMEOUT_MS: "10000" });
   url = (await server.waitFor(/listening on (http:\/\/\S+)/, 60_000))[1] ?? "";
   await scenario();
   server.child.kill("SIGTERM");
@@ -145,11 +150,17 @@ describe("the log of a server process", () => {
   });
 
   it("never writes a password, token, API key, cookie or query string, on stdout or stderr", () => {
-    expect(Object.keys(secrets)).toEqual(["password", "cookie", "query", "firstRefresh", "refresh", "access", "apiKey"]);
+    expect(Object.keys(secrets)).toEqual(["password", "cookie", "query", "firstRefresh", "refresh", "access", "apiKey", "demoRefresh"]);
     for (const [name, secret] of Object.entries(secrets)) {
       expect(secret.length, name).toBeGreaterThan(10);
       expect(allOutput.includes(secret), `${name} in the log`).toBe(false);
     }
+  });
+
+  it("writes the demo password only in the start-up line that announces the seeded demo account", () => {
+    const withPassword = allOutput.split("\n").filter((line) => line.includes(DEMO_ACCOUNT.password));
+    expect(withPassword).toHaveLength(1);
+    expect(JSON.parse(withPassword[0] ?? "{}")).toMatchObject({ level: "info", msg: `demo account seeded: sign in as ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}` });
   });
 
   it("says where it listens, the documentation URLs and which database it uses", () => {
