@@ -64,6 +64,17 @@ describe("embedded database", () => {
     expect(await a.db.select({ username: users.username }).from(users)).toEqual([{ username: "bob" }]);
     await Promise.all([a.close(), b.close()]);
   }, COLD_START_TIMEOUT);
+
+  it("delivers notifications to a listener, and its unsubscribe resolves even after the database closed", async () => {
+    const handle = await openPgliteCopy(new Blob([readFileSync(await migratedPgliteSnapshot())]));
+    const payloads: string[] = [];
+    const unsubscribe = await handle.subscribeNotifications("cadence_test", (payload) => payloads.push(payload));
+    await handle.db.execute(sql`select pg_notify('cadence_test', 'hello')`);
+    await expect.poll(() => payloads).toEqual(["hello"]);
+    await handle.close();
+    // A server whose database went away still stops cleanly: nothing rejects, in the call or unhandled.
+    await expect(unsubscribe()).resolves.toBeUndefined();
+  });
 });
 
 describe.skipIf(!postgresUrl)("real PostgreSQL (skipped on embedded runs because it needs DATABASE_URL)", () => {

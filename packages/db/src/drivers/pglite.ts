@@ -44,7 +44,8 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
       // One process owns the database: the listener never drops, so onListening runs once.
       const unlisten = await client.listen(channel, onNotify);
       onListening?.();
-      return () => unlisten();
+      // A closed database took its listeners with it; unlistening then would fail inside PGlite, unhandled.
+      return () => (client.closed ? Promise.resolve() : unlisten());
     },
     close: once(async () => {
       try {
