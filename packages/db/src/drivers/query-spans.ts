@@ -72,6 +72,20 @@ export function endQuerySpan(span: Span, error?: unknown): void {
   span.end();
 }
 
+/** The two callbacks that end `span` when a statement's promise settles, passing its outcome through unchanged. */
+export function spanSettlers<T>(span: Span): [(result: T) => T, (error: unknown) => never] {
+  return [
+    (result) => {
+      endQuerySpan(span);
+      return result;
+    },
+    (error) => {
+      endQuerySpan(span, error);
+      throw error;
+    },
+  ];
+}
+
 /** Runs `run` under a statement span (when tracing is on) and ends the span when its promise settles. */
 export function traceQuery<T>(target: QueryTarget, text: string, run: () => Promise<T>): Promise<T> {
   const span = startQuerySpan(target, text);
@@ -83,14 +97,5 @@ export function traceQuery<T>(target: QueryTarget, text: string, run: () => Prom
     endQuerySpan(span, error);
     throw error;
   }
-  return running.then(
-    (result) => {
-      endQuerySpan(span);
-      return result;
-    },
-    (error: unknown) => {
-      endQuerySpan(span, error);
-      throw error;
-    },
-  );
+  return running.then(...spanSettlers<T>(span));
 }

@@ -1,5 +1,5 @@
 import type { Sql } from "postgres";
-import { endQuerySpan, startQuerySpan, type QueryTarget } from "./query-spans.js";
+import { spanSettlers, startQuerySpan, type QueryTarget } from "./query-spans.js";
 
 type Then = (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => Promise<unknown>;
 
@@ -19,17 +19,7 @@ function traceWhenAwaited<Q extends { then: Then }>(query: Q, target: QueryTarge
   query.then = function (this: Q, onFulfilled, onRejected) {
     const span = startQuerySpan(target, text);
     if (!span) return then.call(this, onFulfilled, onRejected);
-    const settled = then.call(
-      this,
-      (result) => {
-        endQuerySpan(span);
-        return result;
-      },
-      (error: unknown) => {
-        endQuerySpan(span, error);
-        throw error;
-      },
-    );
+    const settled = then.call(this, ...spanSettlers<unknown>(span));
     return settled.then(onFulfilled, onRejected);
   };
   return query;
