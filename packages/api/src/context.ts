@@ -5,6 +5,7 @@ import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
 import { noopObserver, stderrLogger, type ApiLogger, type ApiObserver } from "./observer.js";
 import { createProjectEventHub, type NotificationSource, type ProjectEventHub } from "./events/hub.js";
 import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
+import { isDatabaseUnavailable } from "./services/db-errors.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
 /** Default bound on a procedure's wait for the database before it answers 503 (see DATABASE_TIMEOUT_MS). */
@@ -45,17 +46,20 @@ export interface ApiOptions {
 
 export function createApiDeps(options: ApiOptions): ApiDeps {
   const logger = options.logger ?? stderrLogger;
+  const outage = createOutageMonitor(logger);
   return {
     db: options.db,
     readyTimeoutMs: options.readyTimeoutMs,
     auth: options.auth,
     limiters: createLimiters(options.rateLimits, options.db),
     databaseTimeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
-    outage: createOutageMonitor(logger),
+    outage,
     observer: options.observer ?? noopObserver,
-    events: createProjectEventHub(options.db, options.notifications, (error) =>
-      logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed"),
-    ),
+    events: createProjectEventHub(options.db, options.notifications, (error) => {
+      // A database that went away is an outage, logged once per window like every procedure's, not a server fault.
+      if (isDatabaseUnavailable(error)) return outage.unavailable(error);
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed");
+    }),
     streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
   };
 }
