@@ -31,8 +31,9 @@ const abandoned = sql`(${idempotencyKeys.completedAt} is null and ${idempotencyK
 
 /**
  * Claims `key` for a request, atomically: the one statement inserts the record, or takes over an expired or abandoned
- * one, or does nothing when a live record exists, which is then read. A live record with another fingerprint is
- * 422; one still running is 409 (the draft's answer to a concurrent retry); a completed one is replayed.
+ * one, or does nothing when a live record exists, which is then read. A record still running is 409 (the draft's
+ * answer to a concurrent retry: the key is busy, whatever the request); a completed one with another fingerprint is
+ * 422, and with the same one it is replayed.
  */
 export async function claimKey(db: Database, ref: KeyRef, fingerprint: string): Promise<Claim> {
   // A record released (deleted) between the two statements is claimed on the next round.
@@ -59,11 +60,11 @@ export async function claimKey(db: Database, ref: KeyRef, fingerprint: string): 
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.caller, ref.caller), eq(idempotencyKeys.key, ref.key)));
     if (!existing) continue;
-    if (existing.fingerprint !== fingerprint) {
-      throw new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: "This Idempotency-Key was already used with a different request; use a new key" });
-    }
     if (existing.completedAt === null || existing.status === null) {
       throw new TRPCError({ code: "CONFLICT", message: "A request with this Idempotency-Key is still being processed; retry it shortly" });
+    }
+    if (existing.fingerprint !== fingerprint) {
+      throw new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: "This Idempotency-Key was already used with a different request; use a new key" });
     }
     const headers = existing.headers === null ? {} : (JSON.parse(existing.headers) as Record<string, string>);
     return { kind: "replay", response: { status: existing.status, body: existing.body, headers } };
