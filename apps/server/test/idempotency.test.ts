@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { idempotencyKeys } from "@cadence/db";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { purgeExpiredIdempotencyKeys } from "@cadence/api";
+import { silentLogger } from "../src/observability/logger.js";
+import { startIdempotencyPurge } from "../src/process/idempotency-purge.js";
 import { bearer, createApiKey, json, signUp } from "./support/auth.js";
 import { addMember, createProject } from "./support/domain.js";
 import { startTestServer, type TestServer } from "./support/server.js";
@@ -180,6 +182,20 @@ describe("Idempotency-Key on creates", () => {
     expect(await purgeExpiredIdempotencyKeys(db)).toBeGreaterThanOrEqual(1);
     const left = await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(sql`${idempotencyKeys.key} in (${key}, ${fresh})`);
     expect(left.map((row) => row.key)).toEqual([fresh]);
+  });
+
+  it("runs the purge on the server's timer until stopped", async () => {
+    const { tokens } = await signUp(server);
+    const key = randomUUID();
+    expect((await server.rest("/projects", keyed({ name: "Timed" }, tokens.accessToken, key))).status).toBe(201);
+    const { db } = server.running.database;
+    await db.update(idempotencyKeys).set({ createdAt: sql`now() - interval '25 hours'` }).where(eq(idempotencyKeys.key, key));
+    const purge = startIdempotencyPurge(db, silentLogger(), 10);
+    try {
+      await vi.waitFor(async () => expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toEqual([]), { timeout: 10_000, interval: 20 });
+    } finally {
+      await purge.stop();
+    }
   });
 
   it("costs nothing without the header: no record is written", async () => {
