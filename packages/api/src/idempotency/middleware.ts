@@ -29,9 +29,14 @@ type Run<R> = (setHeader: Context["setHeader"]) => Promise<R>;
  * A failed request records nothing: retrying it with the same key runs it again. Without the header, or on a
  * procedure without the flag, it costs nothing: no query, no wrapper.
  */
-export async function idempotently<R extends { ok: boolean }>(call: IdempotentCall, identity: Identity, run: Run<R>): Promise<R> {
+export function idempotently<R extends { ok: boolean }>(call: IdempotentCall, identity: Identity, run: Run<R>): Promise<R> {
+  // Not async: the common case (no flag, or no header) adds no promise of its own to the call.
   const key = call.meta?.idempotent ? parseIdempotencyKey(call.ctx.header("idempotency-key")) : undefined;
   if (key === undefined) return run(call.ctx.setHeader);
+  return underKey(call, identity, key, run);
+}
+
+async function underKey<R extends { ok: boolean }>(call: IdempotentCall, identity: Identity, key: string, run: Run<R>): Promise<R> {
   const { ctx } = call;
   const ref: KeyRef = { caller: callerOf(identity), key };
   const claim = await claimKey(ctx.db, ref, fingerprintOf(call.path, await call.getRawInput()));
