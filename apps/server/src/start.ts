@@ -8,6 +8,7 @@ import { describeError } from "./observability/error-log.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createMetrics } from "./observability/metrics.js";
 import { trackConnections } from "./process/connections.js";
+import { startIdempotencyPurge } from "./process/idempotency-purge.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config/config.js";
 import type { Env } from "./config/env.js";
 import { httpLimitsFrom } from "./http/limits.js";
@@ -117,6 +118,7 @@ async function serve(
     await deps.events.close();
     throw error;
   }
+  const idempotencyPurge = startIdempotencyPurge(handle.db, logger);
   // After start-up a server error (accept failing with EMFILE when descriptors run out) is logged, never fatal.
   server.on("error", (error) => logger.error(describeError(error), "server error"));
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -134,6 +136,7 @@ async function serve(
         const streamsClosed = deps.events.close();
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
         await streamsClosed;
+        await idempotencyPurge.stop();
         if (owned) await handle.close();
       })()),
   };

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { idempotencyKeys } from "@cadence/db";
 import { createCadenceRestClient } from "@cadence/rest-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtures, scopesWithout, valid, type Call, type Fixtures } from "./contract/requests.js";
@@ -11,7 +13,7 @@ import { startTestServer, type TestServer } from "./support/server.js";
  * document's schema for that status. An operation or status without a case fails the suite.
  */
 
-const PROVOKABLE = [400, 401, 403, 404, 409, 415, 429];
+const PROVOKABLE = [304, 400, 401, 403, 404, 409, 415, 422, 429];
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 
 let server: TestServer;
@@ -36,7 +38,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-type Send = (client: ReturnType<typeof createCadenceRestClient>, call: Call) => Promise<{ status: number; body: unknown }>;
+type Send = (client: ReturnType<typeof createCadenceRestClient>, call: Call) => Promise<{ status: number; body: unknown; headers: Headers }>;
 
 /** `stream`: the success answer is an event stream, taken as its status alone (it never ends by itself). */
 function sender(method: string, path: string, contentType?: string, stream = false): Send {
@@ -52,9 +54,11 @@ function sender(method: string, path: string, contentType?: string, stream = fal
     });
     if (stream && result.data instanceof ReadableStream) {
       await result.data.cancel();
-      return { status: result.response.status, body: undefined };
+      return { status: result.response.status, body: undefined, headers: result.response.headers };
     }
-    return { status: result.response.status, body: result.data ?? result.error };
+    // A 304 has no content; openapi-fetch reads its empty body as the error text "".
+    const body = result.response.status === 304 ? undefined : (result.data ?? result.error);
+    return { status: result.response.status, body, headers: result.response.headers };
   };
 }
 
@@ -84,8 +88,12 @@ async function provoke(operationId: string, status: number, call: Call, target: 
       const key = (await fx.apiKey(owner, scopesWithout(entry?.scope === "none" ? null : (entry?.scope ?? null)))).key;
       return { ...call, token: key };
     }
+    case 304:
+      return { ...call, headers: { ...call.headers, "if-none-match": "*" } };
     case 409:
-      return conflict(operationId, call);
+      return operationId === "projects-members-add" || !isIdempotent(operationId) ? conflict(operationId, call) : keyInUse(call);
+    case 422:
+      return keyReused(operationId, call, target.server);
     case 429:
       target.server = limited;
       // Successful logins are not limited; failed ones are.
@@ -93,6 +101,37 @@ async function provoke(operationId: string, status: number, call: Call, target: 
     default:
       return call;
   }
+}
+
+function isIdempotent(operationId: string): boolean {
+  const operation = operations().find(([, , op]) => op.operationId === operationId)?.[2];
+  return JSON.stringify(operation?.parameters ?? []).includes('"Idempotency-Key"');
+}
+
+/** The caller's user id, from the access token's `sub`. */
+function userIdOf(token: string | undefined): string {
+  const payload = JSON.parse(Buffer.from(token?.split(".")[1] ?? "", "base64url").toString()) as { sub: string };
+  return payload.sub;
+}
+
+/** A create whose Idempotency-Key a request of the same caller still holds: 409. */
+async function keyInUse(call: Call): Promise<Call> {
+  const key = randomUUID();
+  await server.running.database.db.insert(idempotencyKeys).values({ caller: `user:${userIdOf(call.token)}`, key, fingerprint: "in flight", claim: randomUUID() });
+  return { ...call, headers: { ...call.headers, "idempotency-key": key } };
+}
+
+/** A create whose Idempotency-Key was used with another request: 422. */
+async function keyReused(operationId: string, call: Call, target: TestServer): Promise<Call> {
+  const key = randomUUID();
+  const keyed = { ...call, headers: { ...call.headers, "idempotency-key": key } };
+  const first = await sender("POST", committedPathOf(operationId))(clientFor(target, call.token), keyed);
+  expect(first.status, JSON.stringify(first.body)).toBeLessThan(300);
+  return { ...keyed, body: { ...call.body, reused: true } };
+}
+
+function committedPathOf(operationId: string): string {
+  return operations().find(([, , op]) => op.operationId === operationId)?.[1] ?? "";
 }
 
 /** The 409 of each operation that documents one. */
@@ -169,6 +208,9 @@ describe("the REST contract", () => {
           for (let i = 0; status === 429 && result.status !== 429 && i < 3; i++) result = await send(client, call);
           expect(result.status, JSON.stringify(result.body)).toBe(status);
           expect(check(op, result.status, result.body)).toEqual([]);
+          // Headers the document promises on this answer (ETag, Idempotent-Replayed is only on replays).
+          const documented = Object.keys(op.responses[String(status)]?.headers ?? {}).filter((name) => name !== "Idempotent-Replayed" && name !== "Retry-After");
+          for (const header of documented) expect(result.headers.get(header), `${header} on ${status}`).not.toBeNull();
         });
       }
     });

@@ -57,7 +57,7 @@ describe("CORS for an allowed origin", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(ALLOWED);
     expect(res.headers.get("vary")).toContain("Origin");
     expect(res.headers.get("access-control-expose-headers")?.split(", ")).toEqual(
-      expect.arrayContaining(["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag", "Location"]),
+      expect.arrayContaining(["X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag", "Location", "Idempotent-Replayed"]),
     );
   });
 

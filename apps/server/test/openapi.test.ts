@@ -27,6 +27,28 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(document.paths.health ?? document.paths["/health"] ?? {})).toContain("get");
     expect(Object.keys(document.paths["/ready"]?.get?.responses ?? {})).toEqual(expect.arrayContaining(["200", "503"]));
   });
+
+  // A new create (a 201 or 202 POST) opts in with `idempotent: true` in its procedure's meta; this keeps anyone from forgetting.
+  it("documents Idempotency-Key, 409 and 422 on every authenticated create, and If-None-Match and 304 on every authenticated GET", async () => {
+    type Operation = { security?: unknown[]; parameters?: { name: string; in: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> };
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const missing: string[] = [];
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        if (operation.security?.length === 0) continue;
+        const statuses = Object.keys(operation.responses);
+        const headers = (operation.parameters ?? []).filter((parameter) => parameter.in === "header").map((parameter) => parameter.name);
+        const name = `${method.toUpperCase()} ${path}`;
+        const creates = method === "post" && (statuses.includes("201") || statuses.includes("202"));
+        if (creates && !(headers.includes("Idempotency-Key") && statuses.includes("409") && statuses.includes("422"))) missing.push(`${name}: Idempotency-Key`);
+        const streams = JSON.stringify(operation.responses).includes("text/event-stream");
+        if (method === "get" && !streams && !(headers.includes("If-None-Match") && statuses.includes("304") && operation.responses["200"]?.headers?.ETag)) {
+          missing.push(`${name}: ETag`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("GET /docs", () => {

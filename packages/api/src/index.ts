@@ -15,3 +15,4 @@ export { setPasswordHashCost } from "./auth/passwords.js";
 export type { PasswordHashCost } from "./auth/passwords.js";
 export { SCOPES } from "./schemas/scopes.js";
 export type { Scope } from "./schemas/scopes.js";
+export { purgeExpiredIdempotencyKeys } from "./idempotency/store.js";

@@ -14,4 +14,21 @@ export type Meta = OpenApiMeta<{
    * it is not `openapi`); the REST route table and the document both read it.
    */
   eventStream?: { path: string; operationId: string; summary: string; tags: string[]; errorResponses: number[] };
+  /**
+   * A create: it honours `Idempotency-Key` (see idempotency/middleware.ts) on both surfaces, and the document
+   * describes the header and its 409/422 answers. Needs an authenticated procedure builder (the key is per caller).
+   */
+  idempotent?: boolean;
+  /**
+   * The opaque part of the resource's `ETag` (`W/"<this>"`), from the output; by default a hash of the JSON body.
+   * Tasks use their version, so the ETag a GET or PATCH sends is one `If-Match` accepts.
+   */
+  etag?: (output: unknown) => string;
 }>;
+
+/** The REST status for a successful call with this output. */
+export function successStatusOf(meta: Meta | undefined, output: unknown): number {
+  const status = meta?.successStatus;
+  if (typeof status === "function") return status(output);
+  return status ?? 200;
+}

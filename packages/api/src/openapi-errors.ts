@@ -6,12 +6,14 @@ type ErrorSchema = { properties?: Record<string, Record<string, unknown>> };
 const json = (code: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/error.${code}` } } });
 
 /**
- * Error bodies the server can answer on any operation, beyond the ones a procedure lists itself: the same
- * `{code, message}` shape as every error, each with its own code.
+ * Error bodies the server can answer beyond the ones procedures list themselves (on any operation, or on idempotent
+ * creates: 409 and 422): the same `{code, message}` shape as every error, each with its own code.
  */
 const EXTRA_ERROR_SCHEMAS: Record<string, string> = {
   PAYLOAD_TOO_LARGE: "Request body is larger than 1048576 bytes",
   SERVICE_UNAVAILABLE: "The database is unavailable; retry shortly",
+  CONFLICT: "A request with this Idempotency-Key is still being processed; retry it shortly",
+  UNPROCESSABLE_CONTENT: "This Idempotency-Key was already used with a different request; use a new key",
 };
 
 /** Adds the components of {@link EXTRA_ERROR_SCHEMAS}, shaped like the generator's own error components. */
@@ -20,7 +22,8 @@ export function addErrorSchemas(document: OpenAPIObject): void {
   const internal = schemas["error.INTERNAL_SERVER_ERROR"] as ErrorSchema | undefined;
   if (!internal?.properties) return;
   for (const [code, message] of Object.entries(EXTRA_ERROR_SCHEMAS)) {
-    schemas[`error.${code}`] = {
+    // `??=`: an error the generator already describes (CONFLICT, from the operations that list 409) keeps its own.
+    schemas[`error.${code}`] ??= {
       ...internal,
       properties: {
         ...internal.properties,

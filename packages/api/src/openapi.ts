@@ -1,9 +1,10 @@
 import type { OpenAPIObject } from "trpc-to-openapi";
 import { generateOpenApiDocument } from "trpc-to-openapi";
-import type { Meta } from "./meta.js";
+import { successStatusOf, type Meta } from "./meta.js";
 import { describeRequestBodies, type RoutedInput } from "./openapi-bodies.js";
 import { addCommonErrorResponses, addErrorSchemas } from "./openapi-errors.js";
 import { addEventStreams } from "./openapi-streams.js";
+import { addHttpSemantics } from "./openapi-http.js";
 import { appRouter } from "./root.js";
 
 type Operation = { responses?: Record<string, unknown> } & Record<string, unknown>;
@@ -96,12 +97,12 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   document.tags = Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description }));
   addEventStreams(document, procedureMetas().flatMap((meta) => (meta.eventStream ? [meta.eventStream] : [])));
   addErrorSchemas(document);
-  return describeRequestBodies(describePublicErrors(applySuccessStatuses(document)), routedInputs());
+  const described = describeRequestBodies(describePublicErrors(applySuccessStatuses(document)), routedInputs());
+  addHttpSemantics(described, procedureMetas());
+  return described;
 }
 
 /** The REST status for a successful call, from the procedure's meta. */
 export function successStatusFor(path: string, output: unknown): number {
-  const status = procedures[path]?._def.meta?.successStatus;
-  if (typeof status === "function") return status(output);
-  return status ?? 200;
+  return successStatusOf(procedures[path]?._def.meta, output);
 }

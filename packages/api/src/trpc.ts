@@ -1,8 +1,10 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPCProcedureType } from "@trpc/server";
 import type { Identity, IdentityResult } from "./auth/identity.js";
 import type { Context } from "./context.js";
 import { toPublicError } from "./errors.js";
 import type { Meta } from "./meta.js";
+import { idempotently } from "./idempotency/middleware.js";
+import { privateNoCache } from "./no-store.js";
 import { enforce } from "./rate-limit/headers.js";
 import { OUTAGE_RETRY_AFTER_SECONDS, withDeadline } from "./database-outage.js";
 import { isConcurrencyFailure, isDatabaseUnavailable, isDataException } from "./services/db-errors.js";
@@ -88,8 +90,12 @@ async function limit(ctx: Context): Promise<IdentityResult> {
   return result;
 }
 
-/** The limit, then the caller's identity: 401 UNAUTHORIZED without a valid access token or API key. */
-async function authenticate(ctx: Context): Promise<Identity> {
+/**
+ * The limit, then the caller's identity: 401 UNAUTHORIZED without a valid access token or API key. Authenticated
+ * reads (queries, and the errors they answer) are `Cache-Control: private, no-cache`, set first so refusals carry it.
+ */
+async function authenticate(ctx: Context, type: TRPCProcedureType): Promise<Identity> {
+  if (type === "query") privateNoCache(ctx);
   const result = await limit(ctx);
   if (result.status === "anonymous") {
     ctx.observer.authenticationFailed("missing_credentials");
@@ -107,8 +113,9 @@ function signedInUser(identity: Identity): UserIdentity {
   return identity;
 }
 
-// Each gate below is one middleware (limit, then 401, then 403), not a chain of them: tRPC copies its call options
-// at every step of a chain, which measured as the largest cost of its own on a `users.me`.
+// Each gate below is one middleware (limit, then 401, then 403, then the Idempotency-Key of a create), not a chain of
+// them: tRPC copies its call options at every step of a chain, which measured as the largest cost of its own on a
+// `users.me`.
 
 /** Anyone may call it; counts against the general limit, per identity when the caller has one, else per IP. */
 export const publicProcedure = baseProcedure.use(async ({ ctx, next }) => {
@@ -117,25 +124,31 @@ export const publicProcedure = baseProcedure.use(async ({ ctx, next }) => {
 });
 
 /** Requires a valid access token or API key: 401 UNAUTHORIZED otherwise. */
-export const authedProcedure = baseProcedure.use(async ({ ctx, next }) => next({ ctx: { identity: await authenticate(ctx) } }));
+export const authedProcedure = baseProcedure.use(async (call) => {
+  const identity = await authenticate(call.ctx, call.type);
+  return idempotently(call, identity, (setHeader) => call.next({ ctx: { identity, setHeader } }));
+});
 
 /** For managing keys, passwords and users: an API key is never enough (403). */
-export const userProcedure = baseProcedure.use(async ({ ctx, next }) => next({ ctx: { identity: signedInUser(await authenticate(ctx)) } }));
+export const userProcedure = baseProcedure.use(async (call) => {
+  const identity = signedInUser(await authenticate(call.ctx, call.type));
+  return idempotently(call, identity, (setHeader) => call.next({ ctx: { identity, setHeader } }));
+});
 
 /** Admins only, judged by the role in the database now (403 for anyone else). */
-export const adminProcedure = baseProcedure.use(async ({ ctx, next }) => {
-  const identity = signedInUser(await authenticate(ctx));
+export const adminProcedure = baseProcedure.use(async (call) => {
+  const identity = signedInUser(await authenticate(call.ctx, call.type));
   if (identity.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admin role required" });
-  return next({ ctx: { identity } });
+  return idempotently(call, identity, (setHeader) => call.next({ ctx: { identity, setHeader } }));
 });
 
 /** Signed-in users pass; API keys must carry `scope` (403 otherwise). */
 export function scopedProcedure(scope: Scope) {
-  return baseProcedure.use(async ({ ctx, next }) => {
-    const identity = await authenticate(ctx);
+  return baseProcedure.use(async (call) => {
+    const identity = await authenticate(call.ctx, call.type);
     if (identity.kind === "api_key" && !identity.scopes.includes(scope)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${scope} scope` });
     }
-    return next({ ctx: { identity } });
+    return idempotently(call, identity, (setHeader) => call.next({ ctx: { identity, setHeader } }));
   });
 }

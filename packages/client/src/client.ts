@@ -28,6 +28,19 @@ export interface CadenceClientOptions {
 
 export type CadenceClient = TRPCClient<AppRouter>;
 
+/**
+ * Per-call options a create takes: `{ context: { idempotencyKey } }` sends `Idempotency-Key`, so retrying the call
+ * with the same key returns the first answer instead of creating twice (see the README's Idempotency section).
+ */
+export interface CadenceCallContext {
+  idempotencyKey?: string;
+}
+
+function idempotencyKeyOf(context: Record<string, unknown>): string | undefined {
+  const key = (context as CadenceCallContext).idempotencyKey;
+  return typeof key === "string" ? key : undefined;
+}
+
 function trpcUrl(url: string): string {
   const trimmed = url.replace(/\/+$/, "");
   return trimmed.endsWith("/trpc") ? trimmed : `${trimmed}/trpc`;
@@ -132,7 +145,16 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
             return { fetch: (input, init) => fetchImpl(input, { ...init, headers: { ...init.headers, ...headers } }) };
           },
         }),
-        false: httpBatchLink({ url, ...(options.fetch ? { fetch: options.fetch } : {}), headers: authorization }),
+        false: splitLink({
+          condition: (op) => idempotencyKeyOf(op.context) !== undefined,
+          // A key belongs to one request, so a call that carries one is sent alone, never batched with others.
+          true: httpLink({
+            url,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+            headers: async ({ op }) => ({ ...(await authorization()), "idempotency-key": idempotencyKeyOf(op.context) ?? "" }),
+          }),
+          false: httpBatchLink({ url, ...(options.fetch ? { fetch: options.fetch } : {}), headers: authorization }),
+        }),
       }),
     ],
   });

@@ -30,6 +30,7 @@ const EXPOSE_HEADERS = [
   "Retry-After",
   "ETag",
   "Location",
+  "Idempotent-Replayed",
 ].join(", ");
 
 /** Chromium caps a cached preflight at two hours; longer would only matter to Firefox. */

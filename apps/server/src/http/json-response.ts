@@ -4,7 +4,12 @@ import { sendBody } from "./compression.js";
 
 /** Writes a JSON body, compressed when it is large enough and the request (`res.req`) accepts a coding. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  sendBody(res.req, res, status, { "content-type": "application/json; charset=utf-8", ...headers }, JSON.stringify(body));
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** The same, for a body already serialized (the REST layer hashes it for the ETag first). */
+export function sendJsonText(res: ServerResponse, status: number, json: string, headers: Record<string, string> = {}): void {
+  sendBody(res.req, res, status, { "content-type": "application/json; charset=utf-8", ...headers }, json);
 }
 
 export function sendError(res: ServerResponse, status: number, error: PublicError, headers: Record<string, string> = {}): void {

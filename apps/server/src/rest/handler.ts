@@ -3,8 +3,9 @@ import { appRouter, successStatusFor, toPublicError } from "@cadence/api";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { BodyError, readJsonBody } from "../http/json-body.js";
-import { sendError, sendJson } from "../http/json-response.js";
+import { sendError, sendJsonText } from "../http/json-response.js";
 import type { ContextFactory } from "../http/request-info.js";
+import { noneMatch, sendNotModified } from "./conditional.js";
 import { writeEventStream } from "./event-stream.js";
 import { addParams, emptyInput } from "./input.js";
 import { compileRoutes, type Route, type RouteMatch } from "./routes.js";
@@ -98,7 +99,13 @@ export function createRestHandler(options: RestOptions) {
         res.end();
         return;
       }
-      sendJson(res, status, data);
+      const json = JSON.stringify(data);
+      if (route.tagger && status === 200) {
+        const tag = route.tagger(data, json);
+        res.setHeader("etag", tag);
+        if (route.type === "query" && noneMatch(req.headers["if-none-match"], tag)) return sendNotModified(res, tag, json);
+      }
+      sendJsonText(res, status, json);
     } catch (cause) {
       if (cause instanceof BodyError) {
         // A refused body may still be arriving: close the connection rather than drain it.

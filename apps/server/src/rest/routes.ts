@@ -1,5 +1,6 @@
 import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
 import FindMyWay from "find-my-way";
+import { entityTagger, type EntityTagger } from "./conditional.js";
 import { planInput, type InputPlan } from "./input.js";
 
 /** A REST operation, resolved once at start-up from a procedure's `meta.openapi`. */
@@ -14,6 +15,8 @@ export interface Route {
   /** POST, PUT and PATCH take a JSON body; GET and DELETE take the query string. */
   readsBody: boolean;
   input: InputPlan;
+  /** Authenticated GET, PUT and PATCH answers carry an ETag; GETs also honour If-None-Match (see conditional.ts). */
+  tagger: EntityTagger | undefined;
 }
 
 export interface RouteMatch {
@@ -29,10 +32,20 @@ interface OpenApiRoute {
   method: Method;
   path: string;
   enabled?: boolean;
+  protect?: boolean;
+}
+
+type RouteMeta = { openapi?: OpenApiRoute; eventStream?: { path: string }; etag?: (output: unknown) => string };
+
+/** GETs of a resource or a page, and the PUT/PATCH that change one, behind authentication. */
+function taggerOf(procedure: AnyTRPCProcedure, route: OpenApiRoute): EntityTagger | undefined {
+  if (procedure._def.type === "subscription" || route.protect === false) return undefined;
+  if (route.method !== "GET" && route.method !== "PUT" && route.method !== "PATCH") return undefined;
+  return entityTagger((procedure._def.meta as RouteMeta | undefined)?.etag);
 }
 
 function openApiRouteOf(procedure: AnyTRPCProcedure): OpenApiRoute | undefined {
-  const meta = procedure._def.meta as { openapi?: OpenApiRoute; eventStream?: { path: string } } | undefined;
+  const meta = procedure._def.meta as RouteMeta | undefined;
   if (procedure._def.type === "subscription") return meta?.eventStream ? { method: "GET", path: meta.eventStream.path } : undefined;
   return meta?.openapi && meta.openapi.enabled !== false ? meta.openapi : undefined;
 }
@@ -64,6 +77,7 @@ export function compileRoutes(router: AnyTRPCRouter): RouteTable {
       type,
       readsBody: openapi.method !== "GET" && openapi.method !== "DELETE",
       input: planInput(procedure._def.inputs),
+      tagger: taggerOf(procedure, openapi),
     };
     table.on(openapi.method, openapi.path.replace(/\{(\w+)\}/g, ":$1"), () => undefined, route);
   }

@@ -10,7 +10,8 @@ export interface OpenApiDocument {
 export interface Operation {
   operationId: string;
   security?: unknown[];
-  responses: Record<string, { content?: { "application/json"?: { schema: unknown } } }>;
+  parameters?: unknown[];
+  responses: Record<string, { content?: { "application/json"?: { schema: unknown } }; headers?: Record<string, unknown> }>;
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;

@@ -12,6 +12,7 @@ export const apiKeysRouter = {
     .meta({
       openapi: { method: "POST", path: "/api-keys", tags, summary: "Create an API key; the secret is shown once", errorResponses: [400, 401, 403, 415, 429] },
       successStatus: 201,
+      idempotent: true,
     })
     .input(ApiKeyCreateInput)
     .output(ApiKeyCreated)

@@ -19,6 +19,7 @@ export const membersRouter = {
     .meta({
       openapi: { method: "POST", path: "/projects/{id}/members", tags, summary: "Add a member (owners and admins)", errorResponses: [400, 401, 403, 404, 409, 415, 429] },
       successStatus: 201,
+      idempotent: true,
     })
     .input(MemberAddInput)
     .output(Member)

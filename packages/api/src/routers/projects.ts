@@ -24,6 +24,7 @@ export const projectsRouter = {
     .meta({
       openapi: { method: "POST", path: "/projects", tags, summary: "Create a project; you become its owner", errorResponses: [400, 401, 403, 415, 429] },
       successStatus: 201,
+      idempotent: true,
     })
     .input(ProjectCreateInput)
     .output(Project)

@@ -18,12 +18,15 @@ import { scopedProcedure } from "../trpc.js";
 const tags = ["tasks"];
 const read = scopedProcedure("tasks:read");
 const write = scopedProcedure("tasks:write");
+/** A task's ETag is its version (`W/"3"`), the token `If-Match` and `expectedVersion` take. */
+const versionTag = (task: unknown) => String((task as Task).version);
 
 export const tasksRouter = {
   create: write
     .meta({
       openapi: { method: "POST", path: "/projects/{projectId}/tasks", tags, summary: "Create a task (any member)", errorResponses: [400, 401, 403, 404, 415, 429] },
       successStatus: 201,
+      idempotent: true,
     })
     .input(TaskCreateInput)
     .output(Task)
@@ -46,7 +49,7 @@ export const tasksRouter = {
     .query(({ ctx, input }) => listMyTasks(ctx, ctx.identity, input)),
 
   get: read
-    .meta({ openapi: { method: "GET", path: "/tasks/{id}", tags, summary: "Get a task", errorResponses: [400, 401, 403, 404, 429] } })
+    .meta({ openapi: { method: "GET", path: "/tasks/{id}", tags, summary: "Get a task", errorResponses: [400, 401, 403, 404, 429] }, etag: versionTag })
     .input(TaskIdInput)
     .output(Task)
     .query(({ ctx, input }) => getTask(ctx, ctx.identity, input.id)),
@@ -61,6 +64,7 @@ export const tasksRouter = {
         requestHeaders: IfMatchHeader,
         errorResponses: [400, 401, 403, 404, 409, 415, 429],
       },
+      etag: versionTag,
     })
     .input(TaskReplaceInput)
     .output(Task)
@@ -76,6 +80,7 @@ export const tasksRouter = {
         requestHeaders: IfMatchHeader,
         errorResponses: [400, 401, 403, 404, 409, 415, 429],
       },
+      etag: versionTag,
     })
     .input(TaskUpdateInput)
     .output(Task)

@@ -699,6 +699,36 @@ export interface components {
             message: string;
         };
         /**
+         * Internal server error error (500)
+         * @description The error information
+         * @example {
+         *       "code": "INTERNAL_SERVER_ERROR",
+         *       "message": "Internal server error",
+         *       "issues": []
+         *     }
+         */
+        "error.UNPROCESSABLE_CONTENT": {
+            /**
+             * @description The error code
+             * @example UNPROCESSABLE_CONTENT
+             */
+            code: string;
+            /**
+             * @description Present on validation failures: one entry per invalid field
+             * @example []
+             */
+            issues?: {
+                message: string;
+                /** @description Dotted path of the field, e.g. "tags.0"; empty for the whole input */
+                path: string;
+            }[];
+            /**
+             * @description The error message
+             * @example This Idempotency-Key was already used with a different request; use a new key
+             */
+            message: string;
+        };
+        /**
          * Unsupported media type error (415)
          * @description The error information
          * @example {
@@ -845,7 +875,10 @@ export interface operations {
     "apiKeys-list": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -854,11 +887,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"][];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -921,7 +969,10 @@ export interface operations {
     "apiKeys-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retrying this create safe (IETF httpapi Idempotency-Key draft): the same key from the same caller with the same request within 24 h returns the first response (status, body, Location) with `Idempotent-Replayed: true` and creates nothing; the same key with another request is 422; a retry while the first request is still running is 409 (retry it shortly). A failed request records nothing. A string of 1-255 printable ASCII characters, bare or quoted (`"…"`); a UUID is a good key. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -940,6 +991,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` on a replayed answer to a retried Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -973,6 +1026,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
                 };
             };
+            /** @description A request with the same Idempotency-Key is still being processed; retry it shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.CONFLICT"];
+                };
+            };
             /** @description The request body is larger than BODY_LIMIT */
             413: {
                 headers: {
@@ -989,6 +1051,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNSUPPORTED_MEDIA_TYPE"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNPROCESSABLE_CONTENT"];
                 };
             };
             /** @description Too many requests */
@@ -1129,7 +1200,10 @@ export interface operations {
                 projectId?: string;
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1138,11 +1212,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -1523,7 +1612,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.BAD_REQUEST"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1626,7 +1715,10 @@ export interface operations {
                 perPage?: number;
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1635,11 +1727,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectPage"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -1711,7 +1818,10 @@ export interface operations {
     "projects-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retrying this create safe (IETF httpapi Idempotency-Key draft): the same key from the same caller with the same request within 24 h returns the first response (status, body, Location) with `Idempotent-Replayed: true` and creates nothing; the same key with another request is 422; a retry while the first request is still running is 409 (retry it shortly). A failed request records nothing. A string of 1-255 printable ASCII characters, bare or quoted (`"…"`); a UUID is a good key. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1728,6 +1838,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` on a replayed answer to a retried Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1761,6 +1873,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
                 };
             };
+            /** @description A request with the same Idempotency-Key is still being processed; retry it shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.CONFLICT"];
+                };
+            };
             /** @description The request body is larger than BODY_LIMIT */
             413: {
                 headers: {
@@ -1777,6 +1898,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNSUPPORTED_MEDIA_TYPE"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNPROCESSABLE_CONTENT"];
                 };
             };
             /** @description Too many requests */
@@ -1813,7 +1943,10 @@ export interface operations {
     "projects-get": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1824,11 +1957,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -2022,6 +2170,8 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2116,7 +2266,10 @@ export interface operations {
     "projects-members-list": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2127,11 +2280,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Member"][];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -2212,7 +2380,10 @@ export interface operations {
     "projects-members-add": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retrying this create safe (IETF httpapi Idempotency-Key draft): the same key from the same caller with the same request within 24 h returns the first response (status, body, Location) with `Idempotent-Replayed: true` and creates nothing; the same key with another request is 422; a retry while the first request is still running is 409 (retry it shortly). A failed request records nothing. A string of 1-255 printable ASCII characters, bare or quoted (`"…"`); a UUID is a good key. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2231,6 +2402,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` on a replayed answer to a retried Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2273,7 +2446,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2298,6 +2471,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNSUPPORTED_MEDIA_TYPE"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNPROCESSABLE_CONTENT"];
                 };
             };
             /** @description Too many requests */
@@ -2386,7 +2568,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2456,6 +2638,8 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2498,7 +2682,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2674,7 +2858,10 @@ export interface operations {
                 status?: components["schemas"]["TaskStatus"];
                 tag?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 projectId: string;
             };
@@ -2685,11 +2872,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -2770,7 +2972,10 @@ export interface operations {
     "tasks-create": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retrying this create safe (IETF httpapi Idempotency-Key draft): the same key from the same caller with the same request within 24 h returns the first response (status, body, Location) with `Idempotent-Replayed: true` and creates nothing; the same key with another request is 422; a retry while the first request is still running is 409 (retry it shortly). A failed request records nothing. A string of 1-255 printable ASCII characters, bare or quoted (`"…"`); a UUID is a good key. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 projectId: string;
             };
@@ -2797,6 +3002,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` on a replayed answer to a retried Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2839,6 +3046,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description A request with the same Idempotency-Key is still being processed; retry it shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.CONFLICT"];
+                };
+            };
             /** @description The request body is larger than BODY_LIMIT */
             413: {
                 headers: {
@@ -2855,6 +3071,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNSUPPORTED_MEDIA_TYPE"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNPROCESSABLE_CONTENT"];
                 };
             };
             /** @description Too many requests */
@@ -2950,7 +3175,10 @@ export interface operations {
                 status?: components["schemas"]["TaskStatus"];
                 tag?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2959,11 +3187,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -3035,7 +3278,10 @@ export interface operations {
     "tasks-get": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3046,11 +3292,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -3161,6 +3422,8 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3203,7 +3466,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3388,6 +3651,8 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3430,7 +3695,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,7 +3760,10 @@ export interface operations {
                 perPage?: number;
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3504,11 +3772,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserPage"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -3580,7 +3863,10 @@ export interface operations {
     "users-get": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3591,11 +3877,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -3694,6 +3995,8 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,7 +4039,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,7 +4100,10 @@ export interface operations {
     "users-me": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3806,11 +4112,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -3881,6 +4202,8 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3914,7 +4237,7 @@ export interface operations {
                     "application/json": components["schemas"]["error.FORBIDDEN"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict; or: A request with the same Idempotency-Key is still being processed; retry it shortly */
             409: {
                 headers: {
                     [name: string]: unknown;
