@@ -145,9 +145,33 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   });
 
-  it("signs out back to the sign-in form, and loaded nothing from another origin", async () => {
+  it("creates a task and opens it with the keyboard alone", async () => {
     const page = await newPage();
     await signIn(page, server.url);
+    await openDemoBoard(page);
+    await page.getByRole("button", { name: "New task" }).focus();
+    await page.keyboard.press("Enter");
+    // The modal dialog moves focus to its first field; Enter in a field submits the form.
+    await page.getByRole("dialog", { name: "New task" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("title");
+    await page.keyboard.type("Typed without a mouse");
+    await page.keyboard.press("Enter");
+    const created = card(page, "Typed without a mouse");
+    await created.waitFor();
+    await created.getByRole("button").focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog", { name: "Edit task" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+  });
+
+  it("keeps the session across a reload, signs out back to the sign-in form, and loaded nothing from another origin", async () => {
+    const page = await newPage();
+    await signIn(page, server.url);
+    // Only the refresh token survives a reload (parked in the tab's sessionStorage): the app refreshes and carries on.
+    await page.reload();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.getByText("Signed in as Demo User").waitFor();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to Cadence" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/signin");
