@@ -72,10 +72,11 @@ describe("the web app served at /", () => {
   });
 
   it("answers the app's routes with the page (a reload on /projects/… works)", async () => {
-    for (const path of ["/signin", "/projects", "/projects/", "/projects/0b5e6f6c-2a7e-4c55-9a53-4a8f1d2b9e10"]) {
+    for (const path of ["/signin", "/projects", "/projects/", "/projects/0b5e6f6c-2a7e-4c55-9a53-4a8f1d2b9e10", "/index.html"]) {
       const res = await get(server, path, { accept: BROWSER_ACCEPT });
       expect(res.status, path).toBe(200);
       expect(res.headers.get("cache-control"), path).toBe("no-cache");
+      expect(res.headers.get("content-security-policy"), path).toContain("script-src 'self'");
       expect(await res.text(), path).toBe(PAGE);
     }
   });

@@ -44,6 +44,10 @@ export function loadWebApp(dir: string | undefined): WebApp | undefined {
     wantsPage: (req) => new Negotiator(req).mediaType(["application/json", "text/html"]) === "text/html",
     page: sendPage,
     async serve(req, res, path) {
+      if (path === "/index.html") {
+        await sendPage(req, res);
+        return true;
+      }
       const file = files.get(path);
       if (file) {
         await file.body.send(req, res, { "content-type": file.type, "cache-control": path.startsWith(HASHED_DIR) ? IMMUTABLE : REVALIDATE });

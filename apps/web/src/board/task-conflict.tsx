@@ -17,6 +17,9 @@ const shown = (value: string) => (value === "" ? "(empty)" : value);
  */
 export function TaskConflict({ base, latest, mine, onKeepMine, onTakeTheirs }: TaskConflictProps) {
   const theirs = differingFields(base, latest);
+  const yours = differingFields(base, mine);
+  const overlap = yours.filter((field) => theirs.includes(field));
+  const labels = (fields: (keyof TaskDraft)[]) => fields.map((field) => FIELD_LABELS[field]).join(", ");
   return (
     <section className="conflict" role="alert" aria-labelledby="conflict-title">
       <h3 id="conflict-title">Someone else changed this task while you were editing</h3>
@@ -45,6 +48,12 @@ export function TaskConflict({ base, latest, mine, onKeepMine, onTakeTheirs }: T
           </tbody>
         </table>
       )}
+      <p>
+        {yours.length === 0 ? "You changed nothing yet." : `Your changes: ${labels(yours)}.`}{" "}
+        {overlap.length > 0
+          ? `Keeping yours replaces their ${labels(overlap)}.`
+          : "Keeping yours saves only your fields on top of theirs."}
+      </p>
       <div className="actions">
         <button type="button" className="primary" onClick={onKeepMine}>
           Keep my changes
