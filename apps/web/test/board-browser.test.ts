@@ -145,6 +145,25 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   });
 
+  it("narrows the board by tag, text and status", async () => {
+    const page = await newPage();
+    await signIn(page, server.url);
+    await openDemoBoard(page);
+    await card(page, "Ship the first release").waitFor();
+    await page.getByLabel("Tag", { exact: true }).fill("onboarding");
+    await card(page, "Ship the first release").waitFor({ state: "detached" });
+    await card(page, "Read the API reference at /docs").waitFor();
+    for (const tags of await page.locator(".task-card .tags").allInnerTexts()) expect(tags).toContain("onboarding");
+
+    await page.getByLabel("Search", { exact: true }).fill("reference");
+    await page.waitForFunction(() => document.querySelectorAll(".task-card").length === 1);
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.getByRole("search").getByLabel("Status").selectOption("completed");
+    await page.locator('[data-status="pending"]').waitFor({ state: "detached" });
+    expect(await page.locator(".column h2").allInnerTexts()).toEqual([expect.stringMatching(/^Done/)]);
+    await card(page, "Ship the first release").waitFor();
+  });
+
   it("creates a task and opens it with the keyboard alone", async () => {
     const page = await newPage();
     await signIn(page, server.url);

@@ -19,4 +19,10 @@ describe("the web app's bundle", () => {
       expect(readFileSync(join(distDir, "assets", name), "utf8"), name).not.toMatch(/argon2|createOpenApiDocument|appRouter|DATABASE_URL|JWT_SECRET/);
     }
   });
+
+  it("is a production build even when a test runner (NODE_ENV=test) triggered it", () => {
+    for (const name of scripts) {
+      expect(readFileSync(join(distDir, "assets", name), "utf8"), name).not.toContain("Download the React DevTools");
+    }
+  });
 });

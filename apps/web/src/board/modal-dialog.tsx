@@ -11,7 +11,9 @@ export function ModalDialog({ labelledBy, onClose, children }: { labelledBy: str
     return () => dialog?.close();
   }, []);
   return (
-    <dialog ref={ref} className="modal" aria-labelledby={labelledBy} onClose={onClose}>
+    // `close` is queued as a task: one still arriving after the dialog was shown again (React's StrictMode runs the
+    // effect, its cleanup, and the effect again) closes nothing.
+    <dialog ref={ref} className="modal" aria-labelledby={labelledBy} onClose={(event) => event.currentTarget.open || onClose()}>
       {children}
     </dialog>
   );
