@@ -184,6 +184,38 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.getByRole("dialog").waitFor({ state: "detached" });
   });
 
+  it("lets the owner add a member, assign them a task, and delete a task", async () => {
+    const registered = await fetch(`${server.url}/api/v1/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "bob@example.com", username: "bob", password: "bob-password", name: "Bob Builder" }),
+    });
+    expect(registered.status).toBe(201);
+    const bob = (await registered.json()) as { id: string };
+
+    const page = await newPage();
+    await signIn(page, server.url);
+    await openDemoBoard(page);
+    const members = page.getByRole("region", { name: "Members" });
+    await members.getByLabel("User id").fill(bob.id);
+    await members.getByRole("button", { name: "Add member" }).click();
+    await members.getByRole("button", { name: "Remove Bob Builder" }).waitFor();
+
+    await openEditor(page, "Ship the first release");
+    const edit = page.getByRole("dialog", { name: "Edit task" });
+    await edit.getByLabel("Assignee").selectOption({ label: "Bob Builder" });
+    await edit.getByRole("button", { name: "Save" }).click();
+    await edit.waitFor({ state: "detached" });
+    await card(page, "Ship the first release").getByText("Bob Builder").waitFor();
+
+    await openEditor(page, "Ship the first release");
+    await edit.getByRole("button", { name: "Delete" }).click();
+    await edit.getByRole("button", { name: "Yes, delete" }).click();
+    await edit.waitFor({ state: "detached" });
+    await card(page, "Ship the first release").waitFor({ state: "detached" });
+    await page.locator(".timeline").getByText("deleted the task").first().waitFor();
+  });
+
   it("keeps the session across a reload, signs out back to the sign-in form, and loaded nothing from another origin", async () => {
     const page = await newPage();
     await signIn(page, server.url);
