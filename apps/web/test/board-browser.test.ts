@@ -1,52 +1,25 @@
-import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./support/axe.js";
-import { CHROMIUM, card, distDir, hasChromium, launchChromium, openDemoBoard, screenshot, signIn } from "./support/browser.js";
+import { CHROMIUM, card, hasChromium, openDemoBoard, screenshot, signIn } from "./support/browser.js";
+import { openEditor, startHarness, type Harness } from "./support/harness.js";
 
-let server: EphemeralServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const offsite: string[] = [];
-const pageErrors: string[] = [];
+let harness: Harness;
+const skipReason = hasChromium ? "" : `: skipped because ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
 
-/** A fresh browser profile (its own session) on a desktop or phone-sized viewport. */
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("request", (request) => {
-    if (!request.url().startsWith(server.url) && !request.url().startsWith("data:")) offsite.push(request.url());
-  });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  return page;
-}
-
-async function openEditor(page: Page, title: string): Promise<void> {
-  await card(page, title).getByRole("button", { name: title, exact: true }).click();
-  await page.getByRole("dialog", { name: "Edit task" }).waitFor();
-}
-
-const title = hasChromium ? "the task board in a real browser" : `the task board in a real browser: skipped because ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
-
-describe.skipIf(!hasChromium)(title, () => {
+describe.skipIf(!hasChromium)(`the task board in a real browser${skipReason}`, () => {
   beforeAll(async () => {
-    // The real server on the embedded database, serving the built app with the seeded demo account.
-    server = await startEphemeralServer({ WEB_DIR: distDir, SEED_DEMO: "true" });
-    browser = await launchChromium();
+    harness = await startHarness();
   });
-  // Each test's browsers close with it: every open board holds one of the demo user's live streams (5 at most).
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    await harness.closePages();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await harness?.stop();
   });
 
   it("signs in as the demo user, creates a task and edits it", async () => {
-    const page = await newPage();
-    await signIn(page, server.url);
+    const page = await harness.newPage();
+    await signIn(page, harness.url);
     await openDemoBoard(page);
     await card(page, "Read the API reference at /docs").waitFor();
 
@@ -75,66 +48,10 @@ describe.skipIf(!hasChromium)(title, () => {
     await screenshot(page, "board");
   });
 
-  it("shows what changed when two browsers edit the same task, and the user's choice is saved", async () => {
-    const [alice, bob] = [await newPage(), await newPage()];
-    for (const page of [alice, bob]) {
-      await signIn(page, server.url);
-      await openDemoBoard(page);
-    }
-    const task = "Call the API over tRPC";
-    await openEditor(alice, task);
-    await openEditor(bob, task);
-
-    const bobEdit = bob.getByRole("dialog", { name: "Edit task" });
-    await bobEdit.getByLabel("Title").fill("Call the API over tRPC from the web app");
-    await bobEdit.getByRole("button", { name: "Save" }).click();
-    await bobEdit.waitFor({ state: "detached" });
-
-    // Alice still edits the version she opened: her save answers 409 and she sees Bob's title beside hers.
-    const aliceEdit = alice.getByRole("dialog", { name: "Edit task" });
-    await aliceEdit.getByLabel("Description").fill("Use @cadence/client's typed links.");
-    await aliceEdit.getByRole("button", { name: "Save" }).click();
-    const conflict = aliceEdit.getByRole("alert").filter({ hasText: "Someone else changed this task" });
-    await conflict.waitFor();
-    const row = conflict.getByRole("row", { name: /Title/ });
-    expect(await row.getByRole("cell").allInnerTexts()).toEqual([task, "Call the API over tRPC from the web app", task]);
-    await screenshot(alice, "conflict");
-
-    await conflict.getByRole("button", { name: "Keep my changes" }).click();
-    await aliceEdit.waitFor({ state: "detached" });
-    // Her PATCH carried only her field: Bob's title stands, her description is saved on top of it.
-    await openEditor(alice, "Call the API over tRPC from the web app");
-    expect(await alice.getByRole("dialog", { name: "Edit task" }).getByLabel("Description").inputValue()).toBe("Use @cadence/client's typed links.");
-    await alice.keyboard.press("Escape");
-    await alice.getByRole("dialog").waitFor({ state: "detached" });
-  });
-
-  it("shows a change made in one browser live in the other, without reload", async () => {
-    const [writer, watcher] = [await newPage(), await newPage()];
-    for (const page of [writer, watcher]) {
-      await signIn(page, server.url);
-      await openDemoBoard(page);
-    }
-    await card(watcher, "Create an API key").waitFor();
-    await openEditor(writer, "Create an API key");
-    const edit = writer.getByRole("dialog", { name: "Edit task" });
-    await edit.getByLabel("Title").fill("Create an API key for CI");
-    const [saved] = await Promise.all([
-      writer.waitForResponse((res) => res.url().includes("/trpc/tasks.update")),
-      edit.getByRole("button", { name: "Save" }).click(),
-    ]);
-    expect(saved.status()).toBe(200);
-    const savedAt = Date.now();
-    await card(watcher, "Create an API key for CI").waitFor({ timeout: 10_000 });
-    const latencyMs = Date.now() - savedAt;
-    console.log(`live update reached the other browser ${latencyMs} ms after the save answered`);
-    await card(watcher, "Create an API key").waitFor({ state: "detached" });
-  });
-
   it("has no serious or critical accessibility violations on the board, on desktop and phone widths", async () => {
     for (const [name, viewport] of [["board-desktop", { width: 1280, height: 900 }], ["board-phone", { width: 390, height: 844 }]] as const) {
-      const page = await newPage(viewport);
-      await signIn(page, server.url);
+      const page = await harness.newPage(viewport);
+      await signIn(page, harness.url);
       await openDemoBoard(page);
       await card(page, "Read the API reference at /docs").waitFor();
       await page.locator(".timeline .events").waitFor();
@@ -146,8 +63,8 @@ describe.skipIf(!hasChromium)(title, () => {
   });
 
   it("narrows the board by tag, text and status", async () => {
-    const page = await newPage();
-    await signIn(page, server.url);
+    const page = await harness.newPage();
+    await signIn(page, harness.url);
     await openDemoBoard(page);
     await card(page, "Ship the first release").waitFor();
     await page.getByLabel("Tag", { exact: true }).fill("onboarding");
@@ -165,8 +82,8 @@ describe.skipIf(!hasChromium)(title, () => {
   });
 
   it("creates a task and opens it with the keyboard alone", async () => {
-    const page = await newPage();
-    await signIn(page, server.url);
+    const page = await harness.newPage();
+    await signIn(page, harness.url);
     await openDemoBoard(page);
     await page.getByRole("button", { name: "New task" }).focus();
     await page.keyboard.press("Enter");
@@ -185,7 +102,7 @@ describe.skipIf(!hasChromium)(title, () => {
   });
 
   it("lets the owner add a member, assign them a task, and delete a task", async () => {
-    const registered = await fetch(`${server.url}/api/v1/auth/register`, {
+    const registered = await fetch(`${harness.url}/api/v1/auth/register`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "bob@example.com", username: "bob", password: "bob-password", name: "Bob Builder" }),
@@ -193,8 +110,8 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(registered.status).toBe(201);
     const bob = (await registered.json()) as { id: string };
 
-    const page = await newPage();
-    await signIn(page, server.url);
+    const page = await harness.newPage();
+    await signIn(page, harness.url);
     await openDemoBoard(page);
     const members = page.getByRole("region", { name: "Members" });
     await members.getByLabel("User id").fill(bob.id);
@@ -217,8 +134,8 @@ describe.skipIf(!hasChromium)(title, () => {
   });
 
   it("keeps the session across a reload, signs out back to the sign-in form, and loaded nothing from another origin", async () => {
-    const page = await newPage();
-    await signIn(page, server.url);
+    const page = await harness.newPage();
+    await signIn(page, harness.url);
     // Only the refresh token survives a reload (parked in the tab's sessionStorage): the app refreshes and carries on.
     await page.reload();
     await page.getByRole("heading", { name: "Projects" }).waitFor();
@@ -229,7 +146,7 @@ describe.skipIf(!hasChromium)(title, () => {
     // A reload stays signed out: the session is gone from memory and from the tab's storage.
     await page.reload();
     await page.getByRole("heading", { name: "Sign in to Cadence" }).waitFor();
-    expect(offsite).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(harness.offsite).toEqual([]);
+    expect(harness.pageErrors).toEqual([]);
   });
 });
