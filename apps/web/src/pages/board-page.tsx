@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useDeferredValue, useState } from "react";
+import { useState } from "react";
 import { ActivityTimeline } from "../activity/activity-timeline.js";
 import { BoardColumn } from "../board/board-column.js";
 import { BoardFilters } from "../board/board-filters.js";
@@ -11,6 +11,7 @@ import { STATUSES, type Task } from "../board/task-types.js";
 import { useProjectMembers } from "../board/use-member-names.js";
 import { useProjectFeed } from "../board/use-project-feed.js";
 import { MembersPanel } from "../members/members-panel.js";
+import { useDebouncedValue } from "../hooks/use-debounced-value.js";
 import { useTRPC } from "../trpc.js";
 
 type Dialog = { kind: "create" } | { kind: "edit"; task: Task } | undefined;
@@ -23,8 +24,8 @@ export function BoardPage({ projectId }: { projectId: string }) {
   const { members, nameOf } = useProjectMembers(projectId);
   const feed = useProjectFeed(projectId);
   const [filters, setFilters] = useState<TaskFilters>(NO_FILTERS);
-  // Typing in a filter keeps the input responsive; the columns follow.
-  const applied = useDeferredValue(filters);
+  // The columns follow the filter bar once typing pauses.
+  const applied = useDebouncedValue(filters, 250);
   const [dialog, setDialog] = useState<Dialog>();
   const isOwner = me.data?.role === "admin" || members.some((member) => member.userId === me.data?.id && member.role === "owner");
   const columns = applied.status ? [applied.status] : STATUSES;

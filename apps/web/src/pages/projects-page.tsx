@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useDeferredValue, useState } from "react";
+import { useState } from "react";
+import { useDebouncedValue } from "../hooks/use-debounced-value.js";
 import { Link } from "../navigation/link.js";
 import { Pager } from "../layout/pager.js";
 import { ProjectCreateForm } from "./project-create-form.js";
@@ -11,7 +12,7 @@ export function ProjectsPage() {
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const [page, setPage] = useState(1);
-  const q = useDeferredValue(search.trim());
+  const q = useDebouncedValue(search.trim(), 250);
   const projects = useQuery({
     ...trpc.projects.list.queryOptions({ page, perPage: PER_PAGE, ...(q ? { q } : {}) }),
     placeholderData: keepPreviousData,
