@@ -33,7 +33,13 @@ export interface WebApp {
  */
 export function loadWebApp(dir: string | undefined): WebApp | undefined {
   if (!dir || !existsSync(join(dir, "index.html"))) return undefined;
-  const files = listStaticFiles(dir);
+  let files: ReturnType<typeof listStaticFiles>;
+  try {
+    files = listStaticFiles(dir);
+  } catch {
+    // A build replacing the directory under us (vite empties it first): serve no app rather than fail to start.
+    return undefined;
+  }
   const index = files.get("/index.html");
   if (!index) return undefined;
 
