@@ -30,6 +30,10 @@ for path in /api/v1/health /openapi.json /docs /trpc/health.live; do
   [[ $code == 200 ]] || { echo "smoke: $path answered $code" >&2; cat "$log" >&2; exit 1; }
   echo "smoke: $path -> 200"
 done
+# After `pnpm build` the server serves the web app's page to a browser at / (curl's */* still gets the JSON index).
+code=$(curl -s -o "$data/page.html" -w '%{http_code}' -H 'accept: text/html' "http://127.0.0.1:$port/")
+[[ $code == 200 ]] && grep -q 'id="root"' "$data/page.html" || { echo "smoke: / (Accept: text/html) answered $code without the web app" >&2; exit 1; }
+echo "smoke: / (Accept: text/html) -> 200, the web app"
 
 kill -TERM $pid
 set +e

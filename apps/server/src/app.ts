@@ -18,6 +18,8 @@ import { createSecurityHeaders } from "./http/security-headers.js";
 import { staticBody } from "./http/static-body.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
+import { appendVary } from "./http/vary.js";
+import { loadWebApp } from "./web/web-app.js";
 
 export interface AppOptions {
   deps: ApiDeps;
@@ -39,6 +41,8 @@ export interface AppOptions {
   trpcFastPath?: boolean;
   /** Origins allowed to call /trpc and /api/v1 from a browser (CORS_ORIGINS); same-origin only when empty. */
   corsOrigins?: readonly string[];
+  /** The built web app (WEB_DIR) served at `/` to browsers; without a build there, `/` is the JSON index only. */
+  webDir?: string | undefined;
 }
 
 function pathOf(req: IncomingMessage): string {
@@ -81,6 +85,7 @@ export function createApp(options: AppOptions): Server {
   const cors = createCors(options.corsOrigins ?? []);
 
   const root = createRootHandler({ rest: REST_PREFIX, trpc: TRPC_PREFIX }, options.publicUrl);
+  const web = loadWebApp(options.webDir);
 
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
@@ -98,12 +103,18 @@ export function createApp(options: AppOptions): Server {
       return sendError(res, status, { code, message }, { connection: "close" });
     }
     if (under(path, REST_PREFIX)) return rest(req, res, path, () => notFound(req, res, path));
-    if (path === "/") return root(req, res);
+    if (path === "/") {
+      // Browsers get the web app, clients asking for JSON (or anything: curl's */*) the JSON index.
+      if (web) appendVary(res, "Accept");
+      if (web && readOnly && web.wantsPage(req)) return web.page(req, res);
+      return root(req, res);
+    }
     if (path === "/openapi.json" && readOnly) {
       return openApiJson.send(req, res, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
     }
     if (path === METRICS_PATH && readOnly && serveMetrics) return serveMetrics(req, res);
     if (readOnly && (await serveDocs(req, res, path))) return;
+    if (readOnly && web && (await web.serve(req, res, path))) return;
     notFound(req, res, path);
   }
 

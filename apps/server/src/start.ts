@@ -109,6 +109,7 @@ async function serve(
     limits: httpLimitsFrom(env),
     trpcFastPath,
     corsOrigins: env.CORS_ORIGINS,
+    webDir: env.WEB_DIR,
   });
   const connections = trackConnections(server);
   let address: AddressInfo;

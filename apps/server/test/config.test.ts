@@ -8,6 +8,7 @@ describe("configuration", () => {
     expect(env).toMatchObject({ NODE_ENV: "development", HOST: "127.0.0.1", PORT: 3000, READY_TIMEOUT_MS: 2000 });
     expect(env).toMatchObject({ HEADERS_TIMEOUT_MS: 10_000, REQUEST_TIMEOUT_MS: 30_000, KEEP_ALIVE_TIMEOUT_MS: 5_000, MAX_CONNECTIONS: 1_000 });
     expect(env.DATA_DIR).toMatch(/\.data$/);
+    expect(env.WEB_DIR).toMatch(/apps\/web\/dist$/);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.HEAP_GROWTH_PERCENT).toBe(30);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,6 +10,9 @@ const LISTENING = /listening on (http:\/\/\S+)/;
 
 const parent = mkdtempSync(join(tmpdir(), "cadence-first-run-"));
 const dataDir = join(parent, "data");
+const webDir = join(parent, "web");
+mkdirSync(webDir);
+writeFileSync(join(webDir, "index.html"), "<!doctype html><title>Cadence</title>");
 const spawned: ServerProcess[] = [];
 
 afterAll(() => {
@@ -18,8 +21,8 @@ afterAll(() => {
 });
 
 /** Starts `pnpm start`'s process in development on `dataDir`, waits until it listens, stops it; its log messages. */
-async function runOnce(): Promise<string[]> {
-  const server = spawnServer({ NODE_ENV: "development", PORT: "0", DATA_DIR: dataDir });
+async function runOnce(env: Record<string, string> = {}): Promise<string[]> {
+  const server = spawnServer({ NODE_ENV: "development", PORT: "0", DATA_DIR: dataDir, ...env });
   spawned.push(server);
   await server.waitFor(LISTENING, COLD_START_MS);
   server.child.kill("SIGTERM");
@@ -33,12 +36,14 @@ async function runOnce(): Promise<string[]> {
 
 describe("start-up lines of the embedded database", () => {
   it("says it is creating the database on the first run only, and gives the demo credentials only the run that seeded them", async () => {
-    const first = await runOnce();
+    const first = await runOnce({ WEB_DIR: webDir });
     expect(first[0]).toBe(`creating the embedded database in ${dataDir} (first run only)…`);
     expect(first).toContain(`Cadence listening on ${first.find((msg) => LISTENING.test(msg))?.match(LISTENING)?.[1]} (database: embedded at ${dataDir})`);
     expect(first).toContain("demo account seeded: sign in as demo / cadence-demo");
+    expect(first.some((msg) => /^web app http:\/\/\S+\/ \(open it in a browser\)$/.test(msg))).toBe(true);
 
-    const second = await runOnce();
+    const second = await runOnce({ WEB_DIR: join(parent, "no-build") });
+    expect(second.some((msg) => msg.startsWith("web app"))).toBe(false);
     expect(second.some((msg) => msg.startsWith("creating the embedded database"))).toBe(false);
     expect(second.some((msg) => msg.startsWith("demo account seeded"))).toBe(false);
     expect(second.some((msg) => msg.startsWith("Cadence listening on"))).toBe(true);

@@ -29,6 +29,7 @@ const EnvSchema = z
         }
       }),
     DATA_DIR: z.string().min(1).default(resolve(repoRoot, ".data")),
+    WEB_DIR: z.string().min(1).default(resolve(repoRoot, "apps/web/dist")),
     READY_TIMEOUT_MS: positiveInt.default(2000),
     DATABASE_TIMEOUT_MS: positiveInt.default(2000),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { DEMO_ACCOUNT } from "@cadence/api";
 import { databaseKind } from "@cadence/db";
 import type { Env } from "../config/env.js";
@@ -22,6 +24,7 @@ export function startupLines(env: Env, running: RunningServer): Line[] {
     [{ url, database }, `Cadence listening on ${url} (database: ${database})`],
     [{}, `REST ${url}/api/v1 · docs ${url}/docs · OpenAPI ${url}/openapi.json · tRPC ${url}/trpc`],
   ];
+  if (existsSync(join(env.WEB_DIR, "index.html"))) lines.push([{}, `web app ${url}/ (open it in a browser)`]);
   if (running.demoSeeded) {
     // The demo account's password is public (README); it is printed only the run that seeded it, in development.
     lines.push([{}, `demo account seeded: sign in as ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}`]);
