@@ -1,5 +1,6 @@
 export * from "./api-keys.js";
 export * from "./audit-events.js";
+export * from "./jobs.js";
 export * from "./projects.js";
 export * from "./rate-limits.js";
 export * from "./sessions.js";
