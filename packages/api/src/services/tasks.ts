@@ -7,7 +7,7 @@ import { invalidField } from "../errors.js";
 import { iso } from "../schemas/common.js";
 import type { Task } from "../schemas/tasks.js";
 import { isMember, projectAccess, type ProjectAccess } from "./access.js";
-import { actorOf, changesOf, recordAudit } from "./audit.js";
+import { actorOf, changesOf, recordAudit, type Actor } from "./audit.js";
 import { expectedVersionOf } from "./versions.js";
 
 export const taskColumns = {
@@ -88,29 +88,42 @@ export async function createTask(ctx: Pick<Context, "db" | "requestId">, identit
   return ctx.db.transaction(async (tx) => {
     await projectAccess(tx, identity, input.projectId);
     await assertAssignable(tx, input.projectId, input.assigneeId);
-    const [row] = await insertTask(tx).execute({
-      projectId: input.projectId,
-      title: input.title,
-      description: input.description ?? null,
-      status: input.status ?? "pending",
-      priority: input.priority ?? "medium",
-      dueDate: input.dueDate ?? null,
-      assigneeId: input.assigneeId ?? null,
-      tags: input.tags ?? [],
-      createdBy: identity.userId,
-    });
-    if (!row) throw new Error("task insert returned nothing");
-    await recordAudit(tx, {
-      actor: actorOf(identity),
-      action: "task.create",
-      entityType: "task",
-      entityId: row.id,
-      projectId: row.projectId,
-      requestId: ctx.requestId,
-      changes: changesOf(null, row, WRITABLE),
-    });
-    return toTask(row);
+    return insertAuditedTask(tx, actorOf(identity), ctx.requestId, input);
   });
+}
+
+/**
+ * Inserts one task and its `task.create` audit event (announced on the live feed on commit), inside the caller's
+ * transaction; access and the assignee's membership are the caller's to check. Task creation and imports share it.
+ */
+export async function insertAuditedTask(
+  tx: Executor,
+  actor: Actor,
+  requestId: string,
+  input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">,
+): Promise<Task> {
+  const [row] = await insertTask(tx).execute({
+    projectId: input.projectId,
+    title: input.title,
+    description: input.description ?? null,
+    status: input.status ?? "pending",
+    priority: input.priority ?? "medium",
+    dueDate: input.dueDate ?? null,
+    assigneeId: input.assigneeId ?? null,
+    tags: input.tags ?? [],
+    createdBy: actor.id,
+  });
+  if (!row) throw new Error("task insert returned nothing");
+  await recordAudit(tx, {
+    actor,
+    action: "task.create",
+    entityType: "task",
+    entityId: row.id,
+    projectId: row.projectId,
+    requestId,
+    changes: changesOf(null, row, WRITABLE),
+  });
+  return toTask(row);
 }
 
 export async function getTask(ctx: Context, identity: Identity, id: string): Promise<Task> {
