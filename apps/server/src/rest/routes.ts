@@ -1,3 +1,4 @@
+import type { Meta } from "@cadence/api";
 import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
 import FindMyWay from "find-my-way";
 import { planInput, type InputPlan } from "./input.js";
@@ -14,6 +15,8 @@ export interface Route {
   /** POST, PUT and PATCH take a JSON body; GET and DELETE take the query string. */
   readsBody: boolean;
   input: InputPlan;
+  /** What REST does beyond JSON in and out: a Location, a file response, a raw body. */
+  meta: Meta;
 }
 
 export interface RouteMatch {
@@ -64,6 +67,7 @@ export function compileRoutes(router: AnyTRPCRouter): RouteTable {
       type,
       readsBody: openapi.method !== "GET" && openapi.method !== "DELETE",
       input: planInput(procedure._def.inputs),
+      meta: (procedure._def.meta ?? {}) as Meta,
     };
     table.on(openapi.method, openapi.path.replace(/\{(\w+)\}/g, ":$1"), () => undefined, route);
   }
