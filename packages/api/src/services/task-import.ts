@@ -5,7 +5,7 @@ import type { ErrorIssue } from "../errors.js";
 import { MAX_IMPORT_ROWS, TaskImportRow, type JobResult } from "../schemas/jobs.js";
 import { CsvError, parseCsv } from "./csv.js";
 import { TAG_SEPARATOR, TASK_CSV_COLUMNS } from "./project-export.js";
-import { insertAuditedTask } from "./tasks.js";
+import { insertAuditedTasks } from "./tasks.js";
 
 const WRITABLE_COLUMNS = new Set(["title", "description", "status", "priority", "dueDate", "assigneeId", "tags"]);
 /** The server's columns of an export: an export's CSV imports as is. */
@@ -121,8 +121,7 @@ export async function importTasks(
     });
     if (errors.length > 0) throw new ImportRejected({ created: 0, taskIds: [], errors });
     const actor = { id: job.requestedBy, kind: job.actorKind };
-    const taskIds: string[] = [];
-    for (const row of valid) taskIds.push((await insertAuditedTask(tx, actor, job.requestId, { ...row, projectId: job.projectId })).id);
+    const taskIds = (await insertAuditedTasks(tx, actor, job.requestId, job.projectId, valid)).map((task) => task.id);
     await finish(tx, reportFile(job.id, { created: taskIds.length, taskIds, errors: [] }));
   });
 }

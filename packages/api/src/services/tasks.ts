@@ -7,7 +7,7 @@ import { invalidField } from "../errors.js";
 import { iso } from "../schemas/common.js";
 import type { Task } from "../schemas/tasks.js";
 import { isMember, projectAccess, type ProjectAccess } from "./access.js";
-import { actorOf, changesOf, recordAudit, type Actor } from "./audit.js";
+import { actorOf, changesOf, recordAudit, recordProjectAudits, type Actor } from "./audit.js";
 import { expectedVersionOf } from "./versions.js";
 
 export const taskColumns = {
@@ -124,6 +124,37 @@ export async function insertAuditedTask(
     changes: changesOf(null, row, WRITABLE),
   });
   return toTask(row);
+}
+
+/** Rows per multi-row insert of an import: 9 columns each, well under PostgreSQL's 65,535 bind parameters. */
+const TASK_BATCH = 1000;
+
+/**
+ * {@link insertAuditedTask} for many tasks of one project (an import): multi-row inserts and one `task.create`
+ * audit event per task, announced on commit like any other. Returns the tasks in the rows' order.
+ */
+export async function insertAuditedTasks(tx: Executor, actor: Actor, requestId: string, projectId: string, rows: (Partial<TaskFields> & Pick<TaskFields, "title">)[]): Promise<Task[]> {
+  const inserted: TaskRow[] = [];
+  for (let start = 0; start < rows.length; start += TASK_BATCH) {
+    const values = rows.slice(start, start + TASK_BATCH).map((input) => ({
+      projectId,
+      title: input.title,
+      description: input.description ?? null,
+      status: input.status ?? "pending",
+      priority: input.priority ?? "medium",
+      dueDate: input.dueDate ?? null,
+      assigneeId: input.assigneeId ?? null,
+      tags: input.tags ?? [],
+      createdBy: actor.id,
+    }));
+    inserted.push(...(await tx.insert(tasks).values(values).returning(taskColumns)));
+  }
+  await recordProjectAudits(
+    tx,
+    projectId,
+    inserted.map((row) => ({ actor, action: "task.create", entityType: "task", entityId: row.id, requestId, changes: changesOf(null, row, WRITABLE) })),
+  );
+  return inserted.map(toTask);
 }
 
 export async function getTask(ctx: Context, identity: Identity, id: string): Promise<Task> {
