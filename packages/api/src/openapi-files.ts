@@ -31,8 +31,11 @@ export function describeRawBodies(document: OpenAPIObject, metas: Meta[]): void 
     if (!meta.openapi || !meta.rawBody) continue;
     const operation = operationOf(document, meta.openapi);
     if (!operation) continue;
-    const items = z.toJSONSchema(meta.rawBody.jsonItems, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    // Named schemas (TaskStatus...) point at the document's components, where the other operations put them.
+    const generated = JSON.stringify(z.toJSONSchema(meta.rawBody.jsonItems, { io: "input", unrepresentable: "any" }));
+    const items = JSON.parse(generated.replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
     delete items.$schema;
+    delete items.$defs;
     operation.requestBody = {
       required: true,
       content: {
