@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleCli, cliDir, runProcess, type Result } from "./support/cadence.js";
+import { bundleCli, runProcess, type Result } from "./support/cadence.js";
 
 let server: EphemeralServer;
 let home: string;

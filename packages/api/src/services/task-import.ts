@@ -19,7 +19,8 @@ function csvRows(text: string): Record<string, unknown>[] {
   try {
     lines = parseCsv(text);
   } catch (error) {
-    throw badRequest(`The CSV body cannot be parsed: ${(error as CsvError).message}`);
+    if (!(error instanceof CsvError)) throw error;
+    throw badRequest(`The CSV body cannot be parsed: ${error.message}`);
   }
   const [header, ...rows] = lines.filter((line) => !(line.length === 1 && line[0] === ""));
   if (!header) throw badRequest("The CSV body is empty: send a header row and at least one task");
