@@ -86,6 +86,21 @@ describe("project export", () => {
     expect((await server.rest(`/jobs/00000000-0000-4000-8000-000000000000`, bearer(tokens.accessToken))).status).toBe(404);
   });
 
+  it("answers 429 with Retry-After to a user's 11th job within a minute", async () => {
+    const { tokens } = await signUp(server);
+    const project = await createProject(server, tokens.accessToken);
+    const start = () => server.rest(`/projects/${project.id}/exports`, json("POST", { format: "csv" }, tokens.accessToken));
+    for (let i = 0; i < 10; i++) expect((await start()).status).toBe(202);
+    const refused = await start();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    expect(((await refused.json()) as { code: string }).code).toBe("TOO_MANY_REQUESTS");
+    // Another user is not held back by this one.
+    const other = await signUp(server);
+    const theirs = await createProject(server, other.tokens.accessToken);
+    expect((await server.rest(`/projects/${theirs.id}/exports`, json("POST", { format: "csv" }, other.tokens.accessToken))).status).toBe(202);
+  });
+
   it("has tRPC twins: projects.export queues the job, jobs.get reports it, jobs.result returns the file", async () => {
     const { tokens } = await signUp(server);
     const project = await createProject(server, tokens.accessToken);

@@ -66,11 +66,11 @@ export async function runJob(db: Database, attempt: JobAttempt): Promise<void> {
   }
 }
 
-/** Deletes finished jobs (and their files) older than `retentionHours`; answers how many went. */
+/** Deletes finished jobs (and their files) older than `retentionHours` (fractions allowed); answers how many went. */
 export async function purgeFinishedJobs(db: Database, retentionHours: number): Promise<number> {
   const gone = await db
     .delete(jobs)
-    .where(and(inArray(jobs.status, ["succeeded", "failed"]), sql`${jobs.finishedAt} < now() - make_interval(hours => ${retentionHours})`))
+    .where(and(inArray(jobs.status, ["succeeded", "failed"]), sql`${jobs.finishedAt} < now() - ${retentionHours}::float8 * interval '1 hour'`))
     .returning({ id: jobs.id });
   return gone.length;
 }

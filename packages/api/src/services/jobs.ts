@@ -1,4 +1,4 @@
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
 import { jobs, projectMembers } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
@@ -8,8 +8,11 @@ import type { Job, JobKind, JobResult } from "../schemas/jobs.js";
 import { projectAccess } from "./access.js";
 import { importRows } from "./task-import.js";
 
-/** Queued or running jobs one user may have at once; more answers 429 until one finishes. */
-export const MAX_ACTIVE_JOBS_PER_USER = 5;
+/**
+ * Jobs one user may start in a minute, counting also any older one still queued or running; more answers 429 with
+ * Retry-After. Bounds the work (and the stored rows and files) one account can pile onto the queue.
+ */
+export const MAX_JOBS_PER_USER_PER_MINUTE = 10;
 
 export const jobColumns = {
   id: jobs.id,
@@ -50,12 +53,13 @@ const jobNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "Job not f
  */
 export async function createJob(ctx: Context, identity: Identity, kind: JobKind, projectId: string, params: Record<string, unknown>): Promise<Job> {
   await projectAccess(ctx.db, identity, projectId);
-  const [active] = await ctx.db
+  const [recent] = await ctx.db
     .select({ n: count() })
     .from(jobs)
-    .where(and(eq(jobs.requestedBy, identity.userId), inArray(jobs.status, ["queued", "running"])));
-  if ((active?.n ?? 0) >= MAX_ACTIVE_JOBS_PER_USER) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${MAX_ACTIVE_JOBS_PER_USER} jobs may be queued or running at once; wait for one to finish` });
+    .where(and(eq(jobs.requestedBy, identity.userId), or(inArray(jobs.status, ["queued", "running"]), gt(jobs.createdAt, sql`now() - interval '1 minute'`))));
+  if ((recent?.n ?? 0) >= MAX_JOBS_PER_USER_PER_MINUTE) {
+    ctx.setHeader("retry-after", "60");
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${MAX_JOBS_PER_USER_PER_MINUTE} jobs a minute per user (counting any still queued or running); retry later` });
   }
   const [row] = await ctx.db
     .insert(jobs)
