@@ -101,6 +101,21 @@ describe("project export", () => {
     expect((await server.rest(`/projects/${theirs.id}/exports`, json("POST", { format: "csv" }, other.tokens.accessToken))).status).toBe(202);
   });
 
+  it("is documented: 202 with Location and the Job schema, the result's media types, the import's JSON array or CSV body", async () => {
+    type Doc = { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown> } }>> };
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Doc;
+    for (const path of ["/projects/{projectId}/exports", "/projects/{projectId}/imports"]) {
+      const accepted = doc.paths[path]?.post?.responses["202"];
+      expect(accepted?.headers).toHaveProperty("Location");
+      expect(JSON.stringify(accepted?.content)).toContain("#/components/schemas/Job");
+      expect(doc.paths[path]?.post?.responses).not.toHaveProperty("200");
+    }
+    expect(Object.keys(doc.paths["/projects/{projectId}/imports"]?.post?.requestBody?.content ?? {})).toEqual(["application/json", "text/csv"]);
+    const result = doc.paths["/jobs/{jobId}/result"]?.get?.responses["200"];
+    expect(Object.keys(result?.content ?? {})).toEqual(["application/json", "text/csv"]);
+    expect(result?.headers).toHaveProperty("Content-Disposition");
+  });
+
   it("has tRPC twins: projects.export queues the job, jobs.get reports it, jobs.result returns the file", async () => {
     const { tokens } = await signUp(server);
     const project = await createProject(server, tokens.accessToken);
