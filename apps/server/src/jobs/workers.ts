@@ -27,6 +27,16 @@ const POLLING_SECONDS = 0.5;
 /** Repeated failures of the same kind (the database is down) are logged once per this window. */
 const ERROR_LOG_WINDOW_MS = 30_000;
 
+/**
+ * A job whose every attempt died with its worker (no attempt lived to record the failure) is failed by pg-boss's
+ * maintenance alone: mark it failed here too, before the purge, so clients stop seeing it running.
+ */
+const GAVE_UP = `
+  update jobs set status = 'failed', error = 'The job failed on every attempt; start a new one', finished_at = now()
+  where status in ('queued', 'running')
+    and (exists (select 1 from pgboss.job j where j.id = jobs.id and j.state = 'failed')
+      or exists (select 1 from pgboss.archive a where a.id = jobs.id and a.state = 'failed'))`;
+
 /** pg-boss names queues with word characters and hyphens: "project.export" -> "project-export". */
 const queueName = (kind: JobKind) => kind.replace(".", "-");
 
@@ -55,10 +65,13 @@ export function createJobWorkers(handle: DatabaseHandle, options: JobWorkersOpti
   const retentionMs = options.retentionHours * 3_600_000;
   let purge: NodeJS.Timeout | undefined;
   const purgeNow = () =>
-    purgeFinishedJobs(handle.db, options.retentionHours).then(
-      (count) => count > 0 && logger.info({ count }, `purged ${count} finished jobs`),
-      (error: unknown) => logger.warn(describeError(error), "purging finished jobs failed"),
-    );
+    handle
+      .executeSql(GAVE_UP)
+      .then(() => purgeFinishedJobs(handle.db, options.retentionHours))
+      .then(
+        (count) => count > 0 && logger.info({ count }, `purged ${count} finished jobs`),
+        (error: unknown) => logger.warn(describeError(error), "purging finished jobs failed"),
+      );
 
   return {
     queue: {
