@@ -80,10 +80,12 @@ export async function recordProjectAudits(tx: Executor, projectId: string, event
         changes: event.changes,
       })),
     );
+    // As for the tasks of an import: on the embedded database, let the server breathe between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 /** Rows per multi-row insert: 9 columns each, well under PostgreSQL's 65,535 bind parameters. */
-const AUDIT_BATCH = 1000;
+const AUDIT_BATCH = 500;
 
 type Fields = Record<string, unknown>;
 
