@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { TRPCClientError } from "@cadence/client";
 import { login, logout, whoami } from "./commands/auth.js";
 import type { Command } from "./commands/command.js";
+import { projectsExport, tasksImport } from "./commands/jobs.js";
 import { projectsCreate, projectsList } from "./commands/projects.js";
 import { tasksAdd, tasksAssign, tasksDone, tasksList, tasksRm, tasksShow } from "./commands/tasks.js";
 import { tasksWatch } from "./commands/watch.js";
@@ -12,8 +13,8 @@ const commands: Record<string, Command | Record<string, Command>> = {
   login,
   logout,
   whoami,
-  projects: { list: projectsList, create: projectsCreate },
-  tasks: { list: tasksList, add: tasksAdd, show: tasksShow, done: tasksDone, assign: tasksAssign, rm: tasksRm, watch: tasksWatch },
+  projects: { list: projectsList, create: projectsCreate, export: projectsExport },
+  tasks: { list: tasksList, add: tasksAdd, show: tasksShow, done: tasksDone, assign: tasksAssign, rm: tasksRm, watch: tasksWatch, import: tasksImport },
 };
 
 const COMMON =

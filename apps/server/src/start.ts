@@ -13,6 +13,7 @@ import { authConfigFrom, rateLimitConfigFrom } from "./config/config.js";
 import type { Env } from "./config/env.js";
 import { httpLimitsFrom } from "./http/limits.js";
 import { drain, listen } from "./process/lifecycle.js";
+import { createJobWorkers } from "./jobs/workers.js";
 
 export interface RunningServer {
   server: Server;
@@ -83,6 +84,7 @@ async function serve(
   }
   const demoSeeded = shouldSeedDemo(env) && (await seedDemo(handle.db));
   const metrics = env.METRICS_ENABLED ? createMetrics(() => handle.stats()) : undefined;
+  const workers = createJobWorkers(handle, { timeoutSeconds: env.JOB_TIMEOUT_SECONDS, retentionHours: env.JOB_RETENTION_HOURS, logger });
 
   const deps = createApiDeps({
     db: handle.db,
@@ -94,6 +96,7 @@ async function serve(
     observer: metrics?.observer,
     notifications: handle.subscribeNotifications,
     streamMaxPerUser: env.STREAM_MAX_PER_USER,
+    jobs: workers.queue,
   });
   // Live project events: one LISTEN for this instance; streams end when the server stops.
   await deps.events.start();
@@ -114,8 +117,11 @@ async function serve(
   const connections = trackConnections(server);
   let address: AddressInfo;
   try {
+    // Background jobs: this instance works the shared queue (jobs queued before a restart included).
+    await workers.start();
     address = await listen(server, env.PORT, env.HOST);
   } catch (error) {
+    await workers.stop(0);
     await deps.events.close();
     throw error;
   }
@@ -135,8 +141,10 @@ async function serve(
       (stopping ??= (async () => {
         // Open event streams would hold the drain until its timeout: end them (clients resume with their last id).
         const streamsClosed = deps.events.close();
+        // Running jobs get the drain's time to finish; one still running after it is retried by another instance.
+        const workersStopped = workers.stop(env.SHUTDOWN_TIMEOUT_MS);
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
-        await streamsClosed;
+        await Promise.all([streamsClosed, workersStopped]);
         await idempotencyPurge.stop();
         if (owned) await handle.close();
       })()),

@@ -19,7 +19,8 @@ describe("bootstrap and demo data", () => {
       expect((await demo.tasks.list.query({ projectId: project?.id ?? "" })).total).toBe(4);
       expect((await demo.tasks.listMine.query({})).total).toBe(2);
       const again = await startTestServer({ SEED_DEMO: "true", ADMIN_USERNAME: "root" }, { shareDatabaseWith: server });
-      await new Promise((resolve) => again.running.server.close(resolve));
+      // stop(), not just the HTTP server: it also stops this instance's job workers (the database stays open, it is shared).
+      await again.running.stop();
       const page = await server.trpc((await server.trpc().auth.login.mutate({ username: "root", password: TEST_ADMIN.password })).accessToken).users.list.query({});
       expect(page.items.filter((user) => user.email === TEST_ADMIN.email)).toHaveLength(1);
       expect(page.items.filter((user) => user.username === DEMO_ACCOUNT.username)).toHaveLength(1);

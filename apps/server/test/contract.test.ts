@@ -34,7 +34,8 @@ beforeAll(async () => {
   fx = fixtures(server);
 });
 afterAll(async () => {
-  await new Promise((resolve) => limited?.running.server.close(resolve));
+  // stop() leaves the shared database open and also stops this instance's job workers.
+  await limited?.running.stop();
   await server?.close();
 });
 
@@ -67,6 +68,7 @@ const clientFor = (target: TestServer, token?: string) => createCadenceRestClien
 /** Turns a valid call into one that provokes `status`, or says why it cannot. */
 async function provoke(operationId: string, status: number, call: Call, target: { server: TestServer }): Promise<Call> {
   const entry = valid[operationId];
+  // An array body (an import) becomes an object, which such an operation refuses.
   const withUnknown = (c: Call): Call => (c.body ? { ...c, body: { ...c.body, unexpected: 1 } } : { ...c, query: { ...c.query, unexpected: 1 } });
   const replaceIds = (c: Call): Call => ({ ...c, path: Object.fromEntries(Object.keys(c.path ?? {}).map((k) => [k, UNKNOWN_ID])) });
   switch (status) {

@@ -6,6 +6,7 @@ import { noopObserver, stderrLogger, type ApiLogger, type ApiObserver } from "./
 import { createProjectEventHub, type NotificationSource, type ProjectEventHub } from "./events/hub.js";
 import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
 import { isDatabaseUnavailable } from "./services/db-errors.js";
+import type { JobQueue } from "./jobs/queue.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
 /** Default bound on a procedure's wait for the database before it answers 503 (see DATABASE_TIMEOUT_MS). */
@@ -26,6 +27,8 @@ export interface ApiDeps {
   /** Live project events (started and closed by the server), and the per-user cap on open streams. */
   events: ProjectEventHub;
   streamSlots: StreamSlots;
+  /** The background job queue (wired by the server). */
+  jobs: JobQueue;
 }
 
 export interface ApiOptions {
@@ -42,6 +45,8 @@ export interface ApiOptions {
   notifications?: NotificationSource;
   /** Concurrent event streams per user (STREAM_MAX_PER_USER). */
   streamMaxPerUser?: number;
+  /** The background job queue exports and imports go through. */
+  jobs: JobQueue;
 }
 
 export function createApiDeps(options: ApiOptions): ApiDeps {
@@ -61,6 +66,7 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed");
     }),
     streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
+    jobs: options.jobs,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { OpenApiMeta } from "trpc-to-openapi";
+import type { ZodType } from "zod";
 
 /**
  * Procedure metadata: the OpenAPI route plus how REST reports success. trpc-to-openapi always answers 200 and
@@ -6,7 +7,19 @@ import type { OpenApiMeta } from "trpc-to-openapi";
  */
 export type Meta = OpenApiMeta<{
   /** A fixed success status, or one chosen from the output (readiness answers 503 with its normal body). */
-  successStatus?: 201 | 204 | ((output: unknown) => number);
+  successStatus?: 201 | 202 | 204 | ((output: unknown) => number);
+  /** REST `Location` header of a success, from the output (a 202's job URL). */
+  location?: (output: unknown) => string;
+  /**
+   * REST answers the output (`{filename, contentType, content}`, see schemas/jobs.ts JobResult) as the file itself;
+   * `mediaTypes` are documented as the 200's content.
+   */
+  fileResponse?: { mediaTypes: string[] };
+  /**
+   * REST takes a non-object body: a JSON array goes to input[`json`], a `text/csv` body to input[`csv`] (the path
+   * parameters still come from the path). Both are documented as the request body.
+   */
+  rawBody?: { json: string; csv: string; jsonItems: ZodType; maxItems: number };
   /** Extra statuses documented with the success body, e.g. 503 for readiness. */
   alsoReturns?: number[];
   /**

@@ -5,6 +5,7 @@ import { describeRequestBodies, type RoutedInput } from "./openapi-bodies.js";
 import { addCommonErrorResponses, addErrorSchemas } from "./openapi-errors.js";
 import { addEventStreams } from "./openapi-streams.js";
 import { addHttpSemantics } from "./openapi-http.js";
+import { describeFileResponses, describeRawBodies } from "./openapi-files.js";
 import { appRouter } from "./root.js";
 
 type Operation = { responses?: Record<string, unknown> } & Record<string, unknown>;
@@ -19,7 +20,8 @@ function procedureMetas(): Meta[] {
 function routedInputs(): RoutedInput[] {
   return Object.values(procedures).flatMap((procedure) => {
     const route = procedure?._def.meta?.openapi;
-    return route ? [{ method: route.method, path: route.path, input: procedure._def.inputs?.[0] }] : [];
+    // A raw body (a JSON array or CSV) is described by describeRawBodies, not from the input object.
+    return route && !procedure._def.meta?.rawBody ? [{ method: route.method, path: route.path, input: procedure._def.inputs?.[0] }] : [];
   });
 }
 
@@ -39,6 +41,13 @@ function applySuccessStatuses(document: OpenAPIObject): OpenAPIObject {
     if (meta.successStatus === 201) {
       delete operation.responses["200"];
       operation.responses["201"] = { ...ok, description: ok.description === "Successful response" ? "Created" : ok.description };
+    } else if (meta.successStatus === 202) {
+      delete operation.responses["200"];
+      operation.responses["202"] = {
+        ...ok,
+        description: "Accepted: the job is queued; poll it at Location",
+        headers: { Location: { description: "The job: /api/v1/jobs/{jobId}", schema: { type: "string" } } },
+      };
     } else if (meta.successStatus === 204) {
       delete operation.responses["200"];
       operation.responses["204"] = { description: "No content" };
@@ -59,6 +68,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   members: "Project membership and roles",
   tasks: "Tasks: filter, sort, page; optimistic concurrency",
   audit: "The audit trail of every change",
+  jobs: "Background jobs (exports, imports): 202 + Location, poll for status and progress, fetch the result",
 };
 
 /** Error bodies carry `issues: [{path, message}]` (our error formatter), not the bridge's `[{message}]`. */
@@ -97,6 +107,8 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
   document.tags = Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description }));
   addEventStreams(document, procedureMetas().flatMap((meta) => (meta.eventStream ? [meta.eventStream] : [])));
   addErrorSchemas(document);
+  describeRawBodies(document, procedureMetas());
+  describeFileResponses(document, procedureMetas());
   const described = describeRequestBodies(describePublicErrors(applySuccessStatuses(document)), routedInputs());
   addHttpSemantics(described, procedureMetas());
   return described;
@@ -105,4 +117,9 @@ export function createOpenApiDocument(options: OpenApiOptions): OpenAPIObject {
 /** The REST status for a successful call, from the procedure's meta. */
 export function successStatusFor(path: string, output: unknown): number {
   return successStatusOf(procedures[path]?._def.meta, output);
+}
+
+/** A procedure's meta, for what REST does beyond JSON in and out (Location, a file response, a raw body). */
+export function procedureMeta(path: string): Meta | undefined {
+  return procedures[path]?._def.meta;
 }

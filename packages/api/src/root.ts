@@ -3,6 +3,7 @@ import { apiKeysRouter } from "./routers/api-keys.js";
 import { auditRouter } from "./routers/audit.js";
 import { authRouter } from "./routers/auth.js";
 import { healthRouter } from "./routers/health.js";
+import { jobsRouter } from "./routers/jobs.js";
 import { projectsRouter } from "./routers/projects.js";
 import { tasksRouter } from "./routers/tasks.js";
 import { usersRouter } from "./routers/users.js";
@@ -16,6 +17,7 @@ export const appRouter = router({
   projects: projectsRouter,
   tasks: tasksRouter,
   audit: auditRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -24,6 +24,8 @@ beforeAll(async () => {
     databaseTimeoutMs: 30_000,
     notifications: handle.subscribeNotifications,
     logger: { info: () => {}, warn: () => {}, error: () => {} },
+    // This suite queues no jobs.
+    jobs: { enqueue: () => Promise.reject(new Error("no job queue in this test")) },
   });
   await deps.events.start();
   await ensureAdmin(handle.db, ADMIN);

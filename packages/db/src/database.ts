@@ -29,5 +29,15 @@ export interface DatabaseHandle {
    * Resolves to the function that stops listening.
    */
   subscribeNotifications(channel: string, onNotify: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Raw SQL for a library that brings its own (the job queue, see {@link SqlRows}): `values` bind $1..$n; without
+   * values the text may hold several statements, and a transaction it leaves open by failing is rolled back.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<SqlRows>;
   close(): Promise<void>;
+}
+
+/** Rows of the last statement, the shape node-postgres answers with (what pg-boss's `db` option expects). */
+export interface SqlRows {
+  rows: Record<string, unknown>[];
 }

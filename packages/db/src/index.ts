@@ -2,6 +2,6 @@ export { databaseKind, openDatabase } from "./client.js";
 export type { DatabaseConfig, DatabaseKind } from "./client.js";
 export { DataDirInUseError } from "./data-dir-lock.js";
 export type { PoolStats } from "./pool-stats.js";
-export type { Database, DatabaseHandle, DriverName, Executor, Schema, Transaction } from "./database.js";
+export type { Database, DatabaseHandle, DriverName, Executor, Schema, SqlRows, Transaction } from "./database.js";
 export * from "./schema/index.js";
 export { prepared } from "./prepared.js";

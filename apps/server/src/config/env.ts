@@ -38,6 +38,8 @@ const EnvSchema = z
     KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
     MAX_CONNECTIONS: positiveInt.default(1_000),
     STREAM_MAX_PER_USER: positiveInt.default(5),
+    JOB_RETENTION_HOURS: z.coerce.number({ error: "must be a positive number of hours" }).positive("must be a positive number of hours").default(24),
+    JOB_TIMEOUT_SECONDS: positiveInt.default(300),
     PUBLIC_URL: z.url().optional(),
     BODY_LIMIT: byteSize.default(1024 * 1024),
     CORS_ORIGINS: corsOrigins.default([]),

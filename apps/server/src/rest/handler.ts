@@ -7,6 +7,8 @@ import { sendError, sendJsonText } from "../http/json-response.js";
 import type { ContextFactory } from "../http/request-info.js";
 import { noneMatch, sendNotModified } from "./conditional.js";
 import { writeEventStream } from "./event-stream.js";
+import { sendFile, type FileOutput } from "./file-response.js";
+import { readRawBody } from "./raw-body.js";
 import { addParams, emptyInput } from "./input.js";
 import { compileRoutes, type Route, type RouteMatch } from "./routes.js";
 
@@ -31,6 +33,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 async function inputOf(req: IncomingMessage, match: RouteMatch, bodyLimit: number): Promise<unknown> {
   const { route, params, query } = match;
+  if (route.meta.rawBody) return Object.assign(emptyInput(), await readRawBody(req, bodyLimit, route.meta.rawBody), params);
   const body = route.readsBody ? await readJsonBody(req, bodyLimit) : undefined;
   if (route.input.none) return undefined;
   const input = emptyInput();
@@ -94,6 +97,8 @@ export function createRestHandler(options: RestOptions) {
         return void res.end();
       }
       const status = successStatusFor(route.path, data);
+      if (route.meta.location) res.setHeader("location", route.meta.location(data));
+      if (route.meta.fileResponse) return sendFile(res, data as FileOutput);
       if (status === 204 || data === undefined) {
         res.writeHead(status);
         res.end();

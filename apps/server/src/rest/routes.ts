@@ -1,3 +1,4 @@
+import type { Meta } from "@cadence/api";
 import type { AnyTRPCProcedure, AnyTRPCRouter } from "@trpc/server";
 import FindMyWay from "find-my-way";
 import { entityTagger, type EntityTagger } from "./conditional.js";
@@ -17,6 +18,8 @@ export interface Route {
   input: InputPlan;
   /** Authenticated GET, PUT and PATCH answers carry an ETag; GETs also honour If-None-Match (see conditional.ts). */
   tagger: EntityTagger | undefined;
+  /** What REST does beyond JSON in and out: a Location, a file response, a raw body. */
+  meta: Meta;
 }
 
 export interface RouteMatch {
@@ -78,6 +81,7 @@ export function compileRoutes(router: AnyTRPCRouter): RouteTable {
       readsBody: openapi.method !== "GET" && openapi.method !== "DELETE",
       input: planInput(procedure._def.inputs),
       tagger: taggerOf(procedure, openapi),
+      meta: (procedure._def.meta ?? {}) as Meta,
     };
     table.on(openapi.method, openapi.path.replace(/\{(\w+)\}/g, ":$1"), () => undefined, route);
   }

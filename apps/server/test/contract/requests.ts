@@ -1,6 +1,7 @@
 import { SCOPES } from "@cadence/api";
 import type { TestServer } from "../support/server.js";
-import { createApiKey, login, signUp, type TokenPair } from "../support/auth.js";
+import { createApiKey, json, login, signUp, type TokenPair } from "../support/auth.js";
+import { pollJob, type JobJson } from "../support/jobs.js";
 import { addMember, createProject, createTask } from "../support/domain.js";
 import { loginAdmin } from "../support/admin.js";
 
@@ -9,7 +10,8 @@ export interface Call {
   token?: string;
   path?: Record<string, string>;
   query?: Record<string, string | number>;
-  body?: Record<string, unknown>;
+  /** A JSON object, or an array where the operation takes one (an import). */
+  body?: Record<string, unknown> | unknown[];
   headers?: Record<string, string>;
 }
 
@@ -42,6 +44,12 @@ export function fixtures(server: TestServer) {
     task: async (owner: Person, projectId: string) => createTask(server, owner.tokens.accessToken, projectId),
     apiKey: (owner: Person, scopes: string[]) => createApiKey(server, owner.tokens.accessToken, { scopes }),
     relogin: (p: Person) => login(server, p.username, p.password),
+    /** A JSON export of a new project of `owner`, finished (its result is a JSON document). */
+    finishedExport: async (owner: Person) => {
+      const projectId = await project(owner);
+      const res = await server.rest(`/projects/${projectId}/exports`, json("POST", { format: "json" }, owner.tokens.accessToken));
+      return pollJob(server, owner.tokens.accessToken, ((await res.json()) as JobJson).id);
+    },
   };
 }
 export type Fixtures = ReturnType<typeof fixtures>;
@@ -109,6 +117,10 @@ export const valid: Record<string, { scope: string | null | "none"; make: (fx: F
   "tasks-replace": { scope: "tasks:write", make: async (fx) => { const t = await fx.team(); return { token: t.member.tokens.accessToken, path: { id: (await fx.task(t.owner, t.projectId)).id }, body: { ...full } }; } },
   "tasks-update": { scope: "tasks:write", make: async (fx) => { const t = await fx.team(); return { token: t.member.tokens.accessToken, path: { id: (await fx.task(t.owner, t.projectId)).id }, body: { status: "in_progress" } }; } },
   "tasks-delete": { scope: "tasks:write", make: async (fx) => { const t = await fx.team(); return { token: t.owner.tokens.accessToken, path: { id: (await fx.task(t.member, t.projectId)).id } }; } },
+  "projects-export": { scope: "projects:read", make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, path: { projectId: await fx.project(p) }, body: { format: "csv" } }; } },
+  "projects-import": { scope: "tasks:write", make: async (fx) => { const t = await fx.team(); return { token: t.member.tokens.accessToken, path: { projectId: t.projectId }, body: [{ title: "Imported" }] }; } },
+  "jobs-get": { scope: "projects:read", make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, path: { jobId: (await fx.finishedExport(p)).id } }; } },
+  "jobs-result": { scope: "projects:read", make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, path: { jobId: (await fx.finishedExport(p)).id } }; } },
   "audit-list": { scope: "projects:read", make: async (fx) => { const p = await fx.person(); return { token: p.tokens.accessToken, query: { projectId: await fx.project(p) } }; } },
 };
 

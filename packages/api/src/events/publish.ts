@@ -31,3 +31,15 @@ export async function announceProjectEvent(tx: Executor, projectId: string): Pro
   );
   return eventId;
 }
+
+/**
+ * {@link announceProjectEvent} for many events of one project at once (an import): one lock, one NOTIFY per event
+ * in a single statement. Returns the events' ids in order; insert the events in that order.
+ */
+export async function announceProjectEvents(tx: Executor, projectId: string, count: number): Promise<string[]> {
+  const eventIds = Array.from({ length: count }, () => randomUUID());
+  const payloads = eventIds.map((eventId) => `${projectId}:${eventId}`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${PROJECT_EVENTS_LOCK_SPACE}, hashtext(${projectId}))`);
+  await tx.execute(sql`select pg_notify(${PROJECT_EVENTS_CHANNEL}, payload) from unnest(${`{${payloads.join(",")}}`}::text[]) as payload`);
+  return eventIds;
+}

@@ -4,6 +4,8 @@ import { Project, ProjectCreateInput, ProjectIdInput, ProjectListInput, ProjectP
 import { ProjectEventsInput } from "../schemas/project-events.js";
 import { createProject, deleteProject, getProject, listProjects, updateProject } from "../services/projects.js";
 import { openProjectEventStream, type ProjectEventStream } from "../services/project-events.js";
+import { Job, MAX_IMPORT_ROWS, ProjectExportInput, ProjectImportInput, TaskImportRow } from "../schemas/jobs.js";
+import { jobUrl, startExport, startImport } from "../services/jobs.js";
 import { scopedProcedure } from "../trpc.js";
 import { membersRouter } from "./members.js";
 
@@ -78,6 +80,41 @@ export const projectsRouter = {
     .input(ProjectEventsInput)
     // Opened before the first event, so refusals (404, 429) answer before any stream starts, on both surfaces.
     .subscription(async ({ ctx, input, signal }) => trackedEvents(await openProjectEventStream(ctx, ctx.identity, input, signal))),
+
+  export: read
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/projects/{projectId}/exports",
+        tags,
+        summary: "Export a project in the background (JSON: project, members, tasks, audit trail; CSV: tasks); poll the job",
+        errorResponses: [400, 401, 403, 404, 415, 429],
+      },
+      successStatus: 202,
+      idempotent: true,
+      location: (job) => jobUrl((job as Job).id),
+    })
+    .input(ProjectExportInput)
+    .output(Job)
+    .mutation(({ ctx, input }) => startExport(ctx, ctx.identity, input)),
+
+  import: scopedProcedure("tasks:write")
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/projects/{projectId}/imports",
+        tags,
+        summary: "Import up to 10,000 tasks (JSON array or text/csv) in the background, all or nothing; poll the job",
+        errorResponses: [400, 401, 403, 404, 413, 415, 429],
+      },
+      successStatus: 202,
+      idempotent: true,
+      location: (job) => jobUrl((job as Job).id),
+      rawBody: { json: "tasks", csv: "csv", jsonItems: TaskImportRow, maxItems: MAX_IMPORT_ROWS },
+    })
+    .input(ProjectImportInput)
+    .output(Job)
+    .mutation(({ ctx, input }) => startImport(ctx, ctx.identity, input)),
 
   members: membersRouter,
 } satisfies TRPCRouterRecord;

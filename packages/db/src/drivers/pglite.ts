@@ -8,6 +8,7 @@ import { once } from "../once.js";
 import { PoolCounter } from "../pool-stats.js";
 import { countPglite } from "./pglite-counting.js";
 import { prepareStatements } from "./pglite-statements.js";
+import { pgliteSql } from "./raw-sql.js";
 import * as schema from "../schema/index.js";
 import { tracePglite } from "./traced-pglite.js";
 
@@ -47,6 +48,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
       // A closed database took its listeners with it; unlistening then would fail inside PGlite, unhandled.
       return () => (client.closed ? Promise.resolve() : unlisten());
     },
+    executeSql: pgliteSql(client),
     close: once(async () => {
       try {
         await client.close();

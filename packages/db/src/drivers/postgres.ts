@@ -7,6 +7,7 @@ import { MIGRATION_LOCK_KEY, migrationsFolder } from "../migrations.js";
 import { once } from "../once.js";
 import { PoolCounter } from "../pool-stats.js";
 import { countPostgres } from "./postgres-counting.js";
+import { postgresSql } from "./raw-sql.js";
 import { tracePostgres } from "./traced-postgres.js";
 
 export interface PostgresOptions {
@@ -50,6 +51,7 @@ export async function openPostgres(options: PostgresOptions): Promise<DatabaseHa
       const { unlisten } = await client.listen(channel, onNotify, onListening);
       return unlisten;
     },
+    executeSql: postgresSql(client),
     close: once(() => client.end({ timeout: 5 })),
   };
 }

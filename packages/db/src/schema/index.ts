@@ -1,6 +1,7 @@
 export * from "./api-keys.js";
 export * from "./audit-events.js";
 export * from "./idempotency-keys.js";
+export * from "./jobs.js";
 export * from "./projects.js";
 export * from "./rate-limits.js";
 export * from "./sessions.js";

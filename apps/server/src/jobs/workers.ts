@@ -1,0 +1,112 @@
+import PgBoss from "pg-boss";
+import { JOB_KINDS, purgeFinishedJobs, runJob, type JobKind, type JobQueue } from "@cadence/api";
+import type { DatabaseHandle } from "@cadence/db";
+import type { Logger } from "../observability/logger.js";
+import { describeError } from "../observability/error-log.js";
+
+export interface JobWorkersOptions {
+  /** A job running longer than this is taken for dead (its worker crashed) and retried (JOB_TIMEOUT_SECONDS). */
+  timeoutSeconds: number;
+  /** Finished jobs and their files are deleted this long after they finish (JOB_RETENTION_HOURS). */
+  retentionHours: number;
+  logger: Logger;
+}
+
+export interface JobWorkers {
+  queue: JobQueue;
+  /** Starts this instance's workers (one job at a time per kind) and the retention purge. */
+  start(): Promise<void>;
+  /** Stops taking jobs and waits up to `timeoutMs` for running ones; any still running is retried elsewhere. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/** Attempts after the first; they wait 2 s, then 4 s, then 8 s (pg-boss's exponential backoff). */
+const RETRY_LIMIT = 3;
+const RETRY_DELAY_SECONDS = 2;
+const POLLING_SECONDS = 0.5;
+/** Repeated failures of the same kind (the database is down) are logged once per this window. */
+const ERROR_LOG_WINDOW_MS = 30_000;
+
+/**
+ * A job whose every attempt died with its worker (no attempt lived to record the failure) is failed by pg-boss's
+ * maintenance alone: mark it failed here too, before the purge, so clients stop seeing it running.
+ */
+const GAVE_UP = `
+  update jobs set status = 'failed', error = 'The job failed on every attempt; start a new one', finished_at = now()
+  where status in ('queued', 'running')
+    and (exists (select 1 from pgboss.job j where j.id = jobs.id and j.state = 'failed')
+      or exists (select 1 from pgboss.archive a where a.id = jobs.id and a.state = 'failed'))`;
+
+/** pg-boss names queues with word characters and hyphens: "project.export" -> "project-export". */
+const queueName = (kind: JobKind) => kind.replace(".", "-");
+
+/**
+ * The job queue: pg-boss 10 on the application's own database, through its driver (`executeSql`), so the
+ * embedded PGlite runs it as well as PostgreSQL and no second connection or server is needed. Its schema comes
+ * from our migrations (pg-boss only checks its version); several instances share the queue, each job is fetched
+ * by one of them (SKIP LOCKED), and one that stays active past `timeoutSeconds` is retried.
+ */
+export function createJobWorkers(handle: DatabaseHandle, options: JobWorkersOptions): JobWorkers {
+  const { logger } = options;
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
+    migrate: false,
+    schedule: false,
+    supervise: true,
+    // Expired jobs are found by the maintenance pass: run it often enough that a dead worker's job moves on soon.
+    maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(options.timeoutSeconds / 2))),
+  });
+  let lastError = 0;
+  boss.on("error", (error) => {
+    if (Date.now() - lastError < ERROR_LOG_WINDOW_MS) return;
+    lastError = Date.now();
+    logger.warn(describeError(error), "job queue error");
+  });
+  const retentionMs = options.retentionHours * 3_600_000;
+  let purge: NodeJS.Timeout | undefined;
+  const purgeNow = () =>
+    handle
+      .executeSql(GAVE_UP)
+      .then(() => purgeFinishedJobs(handle.db, options.retentionHours))
+      .then(
+        (count) => count > 0 && logger.info({ count }, `purged ${count} finished jobs`),
+        (error: unknown) => logger.warn(describeError(error), "purging finished jobs failed"),
+      );
+
+  return {
+    queue: {
+      async enqueue(kind, jobId) {
+        await boss.send(queueName(kind), { jobId }, { id: jobId });
+      },
+    },
+    async start() {
+      await boss.start();
+      for (const kind of JOB_KINDS) {
+        const name = queueName(kind);
+        await boss.createQueue(name, {
+          name,
+          retryLimit: RETRY_LIMIT,
+          retryDelay: RETRY_DELAY_SECONDS,
+          retryBackoff: true,
+          expireInSeconds: options.timeoutSeconds,
+        });
+        await boss.work<{ jobId: string }>(name, { pollingIntervalSeconds: POLLING_SECONDS, batchSize: 1, includeMetadata: true }, async ([job]) => {
+          if (!job) return;
+          try {
+            await runJob(handle.db, { jobId: job.data.jobId, final: job.retryCount >= job.retryLimit });
+          } catch (error) {
+            logger.warn({ ...describeError(error), jobId: job.data.jobId, attempt: job.retryCount + 1 }, `job ${job.data.jobId} failed`);
+            throw error;
+          }
+        });
+      }
+      void purgeNow();
+      purge = setInterval(() => void purgeNow(), Math.min(Math.max(retentionMs / 2, 1000), 600_000));
+      purge.unref();
+    },
+    async stop(timeoutMs) {
+      clearInterval(purge);
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: false });
+    },
+  };
+}
