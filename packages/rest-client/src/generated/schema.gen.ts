@@ -647,11 +647,11 @@ export interface components {
             message: string;
         };
         /**
-         * Internal server error error (500)
+         * Payload too large error (413)
          * @description The error information
          * @example {
-         *       "code": "INTERNAL_SERVER_ERROR",
-         *       "message": "Internal server error",
+         *       "code": "PAYLOAD_TOO_LARGE",
+         *       "message": "Payload too large",
          *       "issues": []
          *     }
          */
@@ -672,7 +672,7 @@ export interface components {
             }[];
             /**
              * @description The error message
-             * @example Request body is larger than 1048576 bytes
+             * @example Payload too large
              */
             message: string;
         };
@@ -1805,7 +1805,10 @@ export interface operations {
     "jobs-get": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 jobId: string;
             };
@@ -1816,11 +1819,26 @@ export interface operations {
             /** @description Successful response */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -1901,7 +1919,10 @@ export interface operations {
     "jobs-result": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of representations you hold (comma-separated), or `*`: answers 304 without a body when the current one matches */
+                "If-None-Match"?: string;
+            };
             path: {
                 jobId: string;
             };
@@ -1912,14 +1933,29 @@ export interface operations {
             /** @description The file, with its media type and a Content-Disposition naming it */
             200: {
                 headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
                     /** @description attachment; filename="..." */
                     "Content-Disposition"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": Record<string, never>;
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: the representation matches If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description `private, no-cache`: a browser may keep the answer but must revalidate it before each use */
+                    "Cache-Control"?: string;
+                    /** @description The representation's weak entity tag (`W/"…"`); send it in If-None-Match to revalidate */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request */
             400: {
@@ -3135,7 +3171,10 @@ export interface operations {
     "projects-export": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retrying this create safe (IETF httpapi Idempotency-Key draft): the same key from the same caller with the same request within 24 h returns the first response (status, body, Location) with `Idempotent-Replayed: true` and creates nothing; the same key with another request is 422; a retry while the first request is still running is 409 (retry it shortly). A failed request records nothing. A string of 1-255 printable ASCII characters, bare or quoted (`"…"`); a UUID is a good key. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 projectId: string;
             };
@@ -3156,6 +3195,8 @@ export interface operations {
             /** @description Accepted: the job is queued; poll it at Location */
             202: {
                 headers: {
+                    /** @description `true` on a replayed answer to a retried Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The job: /api/v1/jobs/{jobId} */
                     Location?: string;
                     [name: string]: unknown;
@@ -3200,6 +3241,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description A request with the same Idempotency-Key is still being processed; retry it shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.CONFLICT"];
+                };
+            };
             /** @description The request body is larger than BODY_LIMIT */
             413: {
                 headers: {
@@ -3216,6 +3266,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNSUPPORTED_MEDIA_TYPE"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNPROCESSABLE_CONTENT"];
                 };
             };
             /** @description Too many requests */
@@ -3252,7 +3311,10 @@ export interface operations {
     "projects-import": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retrying this create safe (IETF httpapi Idempotency-Key draft): the same key from the same caller with the same request within 24 h returns the first response (status, body, Location) with `Idempotent-Replayed: true` and creates nothing; the same key with another request is 422; a retry while the first request is still running is 409 (retry it shortly). A failed request records nothing. A string of 1-255 printable ASCII characters, bare or quoted (`"…"`); a UUID is a good key. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 projectId: string;
             };
@@ -3280,6 +3342,8 @@ export interface operations {
             /** @description Accepted: the job is queued; poll it at Location */
             202: {
                 headers: {
+                    /** @description `true` on a replayed answer to a retried Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The job: /api/v1/jobs/{jobId} */
                     Location?: string;
                     [name: string]: unknown;
@@ -3324,6 +3388,15 @@ export interface operations {
                     "application/json": components["schemas"]["error.NOT_FOUND"];
                 };
             };
+            /** @description A request with the same Idempotency-Key is still being processed; retry it shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.CONFLICT"];
+                };
+            };
             /** @description Payload too large */
             413: {
                 headers: {
@@ -3340,6 +3413,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["error.UNSUPPORTED_MEDIA_TYPE"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error.UNPROCESSABLE_CONTENT"];
                 };
             };
             /** @description Too many requests */
