@@ -98,7 +98,15 @@ export function createRestHandler(options: RestOptions) {
       }
       const status = successStatusFor(route.path, data);
       if (route.meta.location) res.setHeader("location", route.meta.location(data));
-      if (route.meta.fileResponse) return sendFile(res, data as FileOutput);
+      if (route.meta.fileResponse) {
+        const file = data as FileOutput;
+        if (route.tagger) {
+          const tag = route.tagger(file, file.content);
+          res.setHeader("etag", tag);
+          if (noneMatch(req.headers["if-none-match"], tag)) return sendNotModified(res, tag, file.content);
+        }
+        return sendFile(res, file);
+      }
       if (status === 204 || data === undefined) {
         res.writeHead(status);
         res.end();
