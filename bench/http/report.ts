@@ -73,5 +73,7 @@ export function report(input: ReportInput): string {
     markdownTable(input.results),
     "",
     `× twin: the health rows against Fastify, the others against the twin doing the same work. ${limiterNote(input)}${observabilityNote(input)}`,
+    "",
+    "Loop delay and GC (Cadence rows with metrics on): the server's event-loop delay over the row's load (prom-client's histogram, sampled every 10 ms: a loop blocked for 40 ms holds every open request that long) and its main-thread GC pause time per 1,000 requests, read from its own `/metrics`.",
   ].join("\n");
 }

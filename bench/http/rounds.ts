@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { HttpRequest, LoadGenerator, LoadResult, LoadSettings } from "./load.js";
+import { watchLoop, type LoopStats } from "./loop-stats.js";
 import { cpuMs, rssMb, type ServerProcess } from "./processes.js";
 import { tokenFor, type Row, type SeedData } from "./rows.js";
 import type { ServerKey } from "./servers.js";
@@ -8,6 +9,8 @@ export interface Sample extends LoadResult {
   reqPerSec: number;
   /** Server CPU time (user + system) per request, in microseconds. */
   cpuUsPerRequest: number | undefined;
+  /** Cadence servers only: event-loop delay and GC over the sample, from the server's own metrics. */
+  loop: LoopStats | undefined;
 }
 
 export interface RowResult {
@@ -60,12 +63,14 @@ async function settle(pid: number): Promise<void> {
 async function sample(plan: Plan, row: Row, seconds: number): Promise<Sample> {
   const server = serverOf(plan.servers, row);
   const settings: LoadSettings = { connections: plan.connections, seconds, core: plan.loadCore };
+  const loopStats = await watchLoop(server.url);
   const cpuBefore = cpuMs(server.pid);
   const result = await plan.generator.run(requestOf(row, server, plan.seed), settings);
   const cpuAfter = cpuMs(server.pid);
+  const loop = await loopStats();
   await settle(server.pid);
   const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
-  return { ...result, reqPerSec: result.requests / result.seconds, cpuUsPerRequest };
+  return { ...result, reqPerSec: result.requests / result.seconds, cpuUsPerRequest, loop };
 }
 
 /** Warms every row up once, then runs the rounds with the rows interleaved (A B C, A B C, …). */

@@ -12,7 +12,7 @@ const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 const ratio = (value: number | undefined, base: number | undefined) => (value === undefined || !base ? "—" : (value / base).toFixed(2));
 
 /** Medians over the rounds: req/s, latency and server CPU per request. */
-export function summarise(result: RowResult): Summary & { p50Ms: number; p99Ms: number } {
+export function summarise(result: RowResult): Summary & { p50Ms: number; p99Ms: number; loopP99Ms?: number; loopMaxMs?: number; gcMsPerKReq?: number } {
   const of = (pick: (sample: RowResult["samples"][number]) => number | undefined) => {
     const values = result.samples.map(pick).filter((value): value is number => value !== undefined);
     return values.length === 0 ? undefined : median(values);
@@ -23,6 +23,9 @@ export function summarise(result: RowResult): Summary & { p50Ms: number; p99Ms: 
     p50Ms: of((sample) => sample.p50Ms) ?? Number.NaN,
     p99Ms: of((sample) => sample.p99Ms) ?? Number.NaN,
     cpuUsPerRequest: of((sample) => sample.cpuUsPerRequest),
+    loopP99Ms: of((sample) => sample.loop?.delayP99Ms),
+    loopMaxMs: of((sample) => sample.loop?.delayMaxMs),
+    gcMsPerKReq: of((sample) => (sample.loop && sample.requests > 0 ? (sample.loop.gcMs * 1000) / sample.requests : undefined)),
   };
 }
 
@@ -31,8 +34,8 @@ export function markdownTable(results: RowResult[]): string {
   const summaries = new Map(results.map((result) => [result.row.key, summarise(result)]));
   const raw = summaries.get(RAW)?.reqPerSec;
   const lines = [
-    "| path | req/s | × raw | × twin | p50 ms | p99 ms | server CPU µs/req | RSS MB after | non-2xx |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    "| path | req/s | × raw | × twin | p50 ms | p99 ms | loop delay p99 / max ms | GC ms per 1k req | server CPU µs/req | RSS MB after | non-2xx |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const result of results) {
     const summary = summaries.get(result.row.key);
@@ -48,6 +51,8 @@ export function markdownTable(results: RowResult[]): string {
         ratio(result.row.twin ? summary.reqPerSec : undefined, twin),
         ms(summary.p50Ms),
         ms(summary.p99Ms),
+        summary.loopP99Ms === undefined || summary.loopMaxMs === undefined ? "—" : `${ms(summary.loopP99Ms)} / ${ms(summary.loopMaxMs)}`,
+        summary.gcMsPerKReq === undefined ? "—" : ms(summary.gcMsPerKReq),
         summary.cpuUsPerRequest === undefined ? "—" : integer(summary.cpuUsPerRequest),
         result.rssMb === undefined ? "—" : integer(result.rssMb),
         socketErrors > 0 ? `${integer(non2xx)} (+${integer(socketErrors)} socket errors)` : integer(non2xx),

@@ -104,6 +104,16 @@ describe("GET /api/v1/projects/{projectId}/tasks: filters", () => {
     expect(titles(elsewhere)).toEqual(["golf elsewhere"]);
   });
 
+  it("lists each task exactly as GET /tasks/{id} answers it: timestamps to the millisecond, dates, tags and nulls", async () => {
+    const page = await catalog("perPage=100");
+    expect(page.items).toHaveLength(Object.keys(byTitle).length);
+    for (const item of page.items) {
+      const res = await server.rest(`/tasks/${item.id}`, bearer(alice.tokens.accessToken));
+      expect(res.status).toBe(200);
+      expect(item).toStrictEqual(await res.json());
+    }
+  });
+
   it("filters by assigneeId", async () => {
     expect(titles(await catalog(`assigneeId=${bob.user.id}`))).toEqual(["delta fix", "alpha report"]);
     expect(titles(await catalog(`assigneeId=${alice.user.id}&status=in_progress`))).toEqual(["bravo deploy"]);

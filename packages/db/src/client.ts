@@ -1,6 +1,4 @@
 import type { DatabaseHandle } from "./database.js";
-import { openPglite } from "./drivers/pglite.js";
-import { openPostgres } from "./drivers/postgres.js";
 
 export interface DatabaseConfig {
   /** Unset: embedded PGlite in `dataDir`; `memory://`: in-memory PGlite; `postgres(ql)://`: a real server. */
@@ -21,11 +19,17 @@ export function databaseKind(url: string | undefined): DatabaseKind {
   throw new Error("DATABASE_URL must be unset, memory:// or a postgres:// / postgresql:// URL");
 }
 
-/** The one driver factory: every driver comes back as the same {@link DatabaseHandle}. */
+/**
+ * The one driver factory: every driver comes back as the same {@link DatabaseHandle}. Each driver's modules are
+ * loaded only when it is opened, so a server on PostgreSQL never loads PGlite (nor the other way round).
+ */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   const kind = databaseKind(config.url);
-  if (kind === "embedded") return openPglite({ dataDir: config.dataDir });
-  if (kind === "memory") return openPglite({});
+  if (kind !== "postgres") {
+    const { openPglite } = await import("./drivers/pglite.js");
+    return openPglite(kind === "embedded" ? { dataDir: config.dataDir } : {});
+  }
+  const { openPostgres } = await import("./drivers/postgres.js");
   return openPostgres({
     url: config.url as string,
     ...(config.connectTimeoutSeconds === undefined ? {} : { connectTimeoutSeconds: config.connectTimeoutSeconds }),

@@ -49,3 +49,19 @@ export function prepared<Q extends PreparedQuery>(build: (db: Executor) => Q): (
     return rebound;
   };
 }
+
+/** The driver-level run of a drizzle prepared query: both drivers' prepared queries have it, typed internal by drizzle. */
+interface RawRunnable {
+  all(placeholderValues?: Record<string, unknown>): Promise<unknown[]>;
+}
+
+/**
+ * The rows of a prepared query as the driver returns them: objects named by the selection's SQL aliases, values as the
+ * driver parses them (drizzle has both drivers return timestamps and dates as their text), without drizzle's per-row
+ * mapping. For hot reads whose selection already produces the output shape; `T` is the caller's promise about it.
+ */
+export function rawRows<T>(query: PreparedQuery, placeholderValues: Record<string, unknown>): Promise<T[]> {
+  const runnable = query as Partial<RawRunnable>;
+  if (typeof runnable.all !== "function") throw new Error("rawRows: this drizzle prepared query has no driver-level all()");
+  return runnable.all(placeholderValues) as Promise<T[]>;
+}

@@ -49,8 +49,11 @@ describe("embedded database", () => {
     const second = await openDatabase({ dataDir });
     await second.migrate();
     const rows = await second.db.select({ username: users.username }).from(users);
+    // PostgreSQL's 128 MB default pool would be resident in the WASM memory: ~150 MB more RSS for a small database.
+    const buffers = (await second.db.execute(sql`show shared_buffers`)) as unknown as { rows: unknown[] };
     await second.close();
     expect(rows).toEqual([{ username: "alice" }]);
+    expect(buffers.rows).toEqual([{ shared_buffers: "16MB" }]);
   }, COLD_START_TIMEOUT);
 
   it("keeps memory:// databases private to their handle", async () => {

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle, Executor } from "../src/index.js";
-import { prepared } from "../src/prepared.js";
+import { prepared, rawRows } from "../src/prepared.js";
 import { users } from "../src/schema/index.js";
 import { createPostgresCopy, openMigratedPglite, openPostgresDatabase } from "../src/testing.js";
 
@@ -18,6 +18,19 @@ const insertUser = prepared((db) =>
     .values({ email: sql.placeholder("email"), username: sql.placeholder("username"), passwordHash: "x" })
     .returning({ id: users.id })
     .prepare("test_insert_user"),
+);
+
+// Aliased output names and a value the database computes itself: rawRows hands these rows over as they are.
+const userOutputByName = prepared((db) =>
+  db
+    .select({
+      id: sql`${users.id}`.as("id"),
+      userName: sql`${users.username}`.as("userName"),
+      shouted: sql`upper(${users.username})`.as("shouted"),
+    })
+    .from(users)
+    .where(eq(users.username, sql.placeholder("username")))
+    .prepare("test_user_output_by_name"),
 );
 
 const insert = (db: Executor, username: string) => insertUser(db).execute({ email: `${username}@example.com`, username });
@@ -51,6 +64,15 @@ function preparedSuite(open: () => Promise<{ handle: DatabaseHandle; close: () =
       }),
     ).rejects.toBeInstanceOf(Rollback);
     expect(await userByName(handle.db).execute({ username: "cat" })).toEqual([]);
+  });
+
+  it("rawRows answers the driver's rows named by the selection's aliases, inside a transaction too", async () => {
+    const [{ id }] = (await insert(handle.db, "fay")) as [{ id: string }];
+    const expected = [{ id, userName: "fay", shouted: "FAY" }];
+    expect([...(await rawRows(userOutputByName(handle.db), { username: "fay" }))]).toEqual(expected);
+    await handle.db.transaction(async (tx) => {
+      expect([...(await rawRows(userOutputByName(tx), { username: "fay" }))]).toEqual(expected);
+    });
   });
 
   it("commits its writes with the transaction", async () => {

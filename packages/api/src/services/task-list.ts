@@ -1,13 +1,14 @@
-import { and, count, eq, gt, ilike, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gt, ilike, is, lt, or, sql, type SQL } from "drizzle-orm";
+import { PgTimestamp } from "drizzle-orm/pg-core";
 import { LRUCache } from "lru-cache";
-import { prepared, projectMembers, tasks, type Executor } from "@cadence/db";
+import { prepared, projectMembers, rawRows, tasks, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
 import type { Context } from "../context.js";
 import { toPage } from "../schemas/common.js";
-import type { MyTaskListInput, TaskListInput } from "../schemas/tasks.js";
+import type { MyTaskListInput, Task, TaskListInput } from "../schemas/tasks.js";
 import { projectAccess } from "./access.js";
 import { likePattern } from "./like.js";
-import { taskColumns, toTask } from "./tasks.js";
+import { taskColumns } from "./tasks.js";
 
 type Filters = Omit<TaskListInput, "projectId" | "assigneeId">;
 
@@ -18,6 +19,18 @@ const sortColumns = {
   priority: tasks.priority,
   title: tasks.title,
 } as const;
+
+/**
+ * Every task column under its output name, timestamps as the ISO strings `toTask` would make (to_char's MS truncates
+ * to the millisecond as a JS Date does): a page's rows come back from the driver as the output objects themselves,
+ * without drizzle's per-row mapping and a Date per timestamp (~110 µs of a 20-row page).
+ */
+const taskOutputColumns = Object.fromEntries(
+  Object.entries(taskColumns).map(([name, column]) => [
+    name,
+    (is(column, PgTimestamp) ? sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql`${column}`).as(name),
+  ]),
+);
 
 /** Whose tasks: one project's (optionally one assignee's), or one assignee's across the caller's projects or all. */
 type Scope = "project" | "project+assignee" | "assignee" | "assignee+member";
@@ -71,7 +84,7 @@ function pageQueries(scope: Scope, values: Values, filters: Filters) {
   const order = ordering(filters);
   return {
     rows: prepared((db) =>
-      db.select(taskColumns).from(tasks).where(where).orderBy(...order).limit(ph("limit")).offset(ph("offset")).prepare("task_page"),
+      db.select(taskOutputColumns).from(tasks).where(where).orderBy(...order).limit(ph("limit")).offset(ph("offset")).prepare("task_page"),
     ),
     total: prepared((db) => db.select({ n: count() }).from(tasks).where(where).prepare("task_count")),
   };
@@ -102,10 +115,11 @@ async function page(db: Executor, scope: Scope, scopeValues: Values, filters: Fi
     shapes.set(key, queries);
   }
   const [rows, [total]] = await Promise.all([
-    queries.rows(db).execute({ ...values, limit: filters.perPage, offset: (filters.page - 1) * filters.perPage }),
+    // The selection already has the output's names and formats.
+    rawRows<Task>(queries.rows(db), { ...values, limit: filters.perPage, offset: (filters.page - 1) * filters.perPage }),
     queries.total(db).execute(values),
   ]);
-  return toPage(rows.map(toTask), total?.n ?? 0, filters.page, filters.perPage);
+  return toPage(rows, total?.n ?? 0, filters.page, filters.perPage);
 }
 
 /** "me" is the caller's user id; an API key acts as its owner. */

@@ -18,6 +18,14 @@ export interface PgliteOptions {
   loadDataDir?: Blob | File;
 }
 
+/**
+ * PostgreSQL's shared buffer pool inside the WASM memory. PGlite keeps PostgreSQL's 128 MB default, all of it
+ * resident once started (RSS ~325 MB against ~200 MB at 16 MB, measured on a migrated Cadence database). An embedded
+ * database is small, and a page that does not fit is read back from the operating system's page cache (the data
+ * directory is a real directory), as on a real PostgreSQL server.
+ */
+export const PGLITE_SHARED_BUFFERS = "16MB";
+
 /** A data directory is locked to this process before PGlite touches it, and released when the handle closes. */
 export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle> {
   const release = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
@@ -26,6 +34,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     client = await PGlite.create({
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+      startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     });
   } catch (error) {
     release();
