@@ -4,6 +4,7 @@ import type { AuthConfig, RateLimitConfig } from "./config.js";
 import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
 import { noopObserver, stderrLogger, type ApiLogger, type ApiObserver } from "./observer.js";
 import { createProjectEventHub, type NotificationSource, type ProjectEventHub } from "./events/hub.js";
+import { ACCESS_RECHECK_MS, createAccessWatch, type AccessWatch } from "./events/access-watch.js";
 import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
 import { isDatabaseUnavailable } from "./services/db-errors.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
@@ -26,6 +27,8 @@ export interface ApiDeps {
   /** Live project events (started and closed by the server), and the per-user cap on open streams. */
   events: ProjectEventHub;
   streamSlots: StreamSlots;
+  /** The open streams' shared access re-checks. */
+  accessWatch: AccessWatch;
 }
 
 export interface ApiOptions {
@@ -61,6 +64,7 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed");
     }),
     streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
+    accessWatch: createAccessWatch(ACCESS_RECHECK_MS),
   };
 }
 
