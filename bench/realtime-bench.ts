@@ -1,22 +1,26 @@
 // `pnpm bench:realtime`: live project events under load. N subscribers hold REST event streams while changes are
-// written at a fixed rate; reports delivery latency (each event's transaction start → the subscriber reading it,
-// an upper bound of commit → subscriber), completeness, and server memory per idle subscriber, on one instance and
-// on two instances sharing one throw-away PostgreSQL (writes alternate between them, subscribers are spread).
+// written at a fixed rate; reports delivery latency (commit → the subscriber reading it: the bench LISTENs on the
+// events channel itself, and PostgreSQL delivers a NOTIFY on commit), completeness (every committed event once on
+// every stream, no duplicate, no commit answered as a failure), CPU of the servers and of the bench itself, and
+// server memory per idle subscriber, on one instance and on two instances sharing one throw-away PostgreSQL
+// (writes alternate between them, subscribers are spread).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { ensureBuilt, repoRoot, serverMain } from "./http/build.js";
-import { freePort, rssMb, startServer, type ServerProcess } from "./http/processes.js";
+import { cpuMs, freePort, rssMb, startServer, type ServerProcess } from "./http/processes.js";
 import { newJwtSecret, RAISED_LIMIT } from "./http/servers.js";
+import { openCommitClock } from "./realtime/commit-clock.js";
 import { seed } from "./realtime/seed.js";
 import { openSubscribers } from "./realtime/subscribers.js";
 import { writeChanges } from "./realtime/writers.js";
 
-const USAGE = `Usage: pnpm bench:realtime [--subscribers N] [--rate CHANGES_PER_S] [--seconds S] [--projects P] [--instances 1|2|both] [--smoke]
+const USAGE = `Usage: pnpm bench:realtime [--subscribers N] [--rate CHANGES_PER_S] [--seconds S] [--projects P] [--instances 1|2|both] [--smoke] [--profile DIR]
   defaults: 1000 subscribers, 100 changes/s for 10 s, 1 project, both (one instance, then two)
-  --smoke: 50 subscribers, 20 changes/s for 3 s (what CI can afford)`;
+  --smoke: 50 subscribers, 20 changes/s for 3 s (what CI can afford)
+  --profile DIR: run the servers with node --cpu-prof, writing their profiles into DIR`;
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     projects: { type: "string", default: "1" },
     instances: { type: "string", default: "both" },
     smoke: { type: "boolean", default: false },
+    profile: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -63,16 +68,20 @@ async function launchCadence(name: string): Promise<ServerProcess> {
     RATE_LIMIT_REQUESTS: RAISED_LIMIT, RATE_LIMIT_LOGIN: RAISED_LIMIT, RATE_LIMIT_REGISTER: RAISED_LIMIT, RATE_LIMIT_REFRESH: RAISED_LIMIT,
     STREAM_MAX_PER_USER: String(subscribers + 10), MAX_CONNECTIONS: String(subscribers * 2 + 100),
   };
-  return startServer({ name, core: undefined, command: process.execPath, args: [serverMain], env, port, readyPath: "/api/v1/ready" });
+  return startServer({ name, core: undefined, command: process.execPath, args: [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : []), serverMain], env, port, readyPath: "/api/v1/ready" });
 }
 
+const TASKS_PER_PROJECT = 50;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const round = (ms: number) => Math.round(ms);
 
 async function run(instances: number) {
   const servers = await Promise.all(Array.from({ length: instances }, (_, i) => launchCadence(`cadence-${i + 1}`)));
   const urls = servers.map((server) => server.url);
+  const clock = await openCommitClock(databaseUrl);
   try {
-    const data = await seed(urls[0] as string, projects, 5);
+    // Changes spread over 50 tasks a project, as a team's would: 5 made every change wait on the previous one's row lock.
+    const data = await seed(urls[0] as string, projects, TASKS_PER_PROJECT);
     await delay(1000);
     const before = servers.map((server) => rssMb(server.pid) ?? NaN);
     progress(`${instances} instance(s): opening ${subscribers} subscribers`);
@@ -85,25 +94,52 @@ async function run(instances: number) {
     const warmDeadline = Date.now() + 15_000;
     while (subs.events() < (warm.ok * subscribers) / projects && Date.now() < warmDeadline) await delay(50);
     subs.reset();
+    clock.reset();
     progress(`${instances} instance(s): ${rate} changes/s for ${seconds} s`);
+    const cpuBefore = servers.map((server) => cpuMs(server.pid) ?? NaN);
+    const benchCpuBefore = process.cpuUsage();
+    const started = performance.now();
     const written = await writeChanges(urls, data.taskIds, data.token, rate, seconds);
-    const expected = (written.ok * subscribers) / projects;
+    // Every committed event counts, also one whose write was answered with an error (that would be a defect).
+    const subscribersOf = (projectId: string) => {
+      const p = data.projectIds.indexOf(projectId);
+      return p === -1 ? 0 : Math.floor((subscribers - 1 - p) / projects) + 1;
+    };
+    const expected = () => [...clock.committed.values()].reduce((sum, projectId) => sum + subscribersOf(projectId), 0);
     const deadline = Date.now() + 15_000;
-    while (subs.events() < expected && Date.now() < deadline) await delay(100);
+    // The bench's own notifications may trail the subscribers' on a loaded machine: wait for both.
+    while ((clock.committed.size < written.ok || subs.events() < expected()) && Date.now() < deadline) await delay(100);
+    const elapsedS = (performance.now() - started) / 1000;
+    const serverCpu = servers.map((server, i) => ((cpuMs(server.pid) ?? NaN) - (cpuBefore[i] ?? NaN)) / 10 / elapsedS);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     subs.close();
-    const sorted = [...subs.latencies].sort((a, b) => a - b);
+    const latencies: number[] = [];
+    let unannounced = 0;
+    for (const [eventId, receipts] of subs.receipts) {
+      const committedAt = clock.committedAt(eventId);
+      if (committedAt === undefined) unannounced += 1;
+      else for (const at of receipts) if (at !== 0) latencies.push(at - committedAt);
+    }
+    latencies.sort((a, b) => a - b);
+    const committed = clock.committed.size;
     return {
-      complete: written.ok === written.sent && subs.events() >= expected,
+      complete: written.ok === written.sent && committed === written.ok && subs.events() === expected() && subs.duplicates() === 0 && unannounced === 0,
       instances,
-      changes: `${written.ok}/${written.sent}`,
-      delivered: `${subs.events()}/${expected}`,
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-      max: sorted.at(-1) ?? NaN,
+      changes: `${written.ok}/${written.sent}${Object.keys(written.failed).length ? ` (${Object.entries(written.failed).map(([status, n]) => `${n}× ${status}`).join(", ")})` : ""}`,
+      committed,
+      writeP99: round(percentile(written.latencies, 99)),
+      delivered: `${subs.events()}/${expected()}`,
+      duplicates: subs.duplicates(),
+      p50: round(percentile(latencies, 50)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies.at(-1) ?? NaN),
       perSubscriberKb,
       rss: after.map((mb) => mb.toFixed(0)).join(" + "),
+      serverCpu: serverCpu.map((percent) => percent.toFixed(0)).join(" + "),
+      benchCpu: (((benchCpu.user + benchCpu.system) / 1000 / 10) / elapsedS).toFixed(0),
     };
   } finally {
+    await clock.close();
     for (const server of servers) process.kill(server.pid, "SIGTERM");
     await delay(500);
   }
@@ -112,13 +148,15 @@ async function run(instances: number) {
 const rows = [];
 for (const instances of layouts) rows.push(await run(instances));
 console.log(`\n${subscribers} subscribers on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
-console.log("| instances | changes ok | events delivered | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | bench CPU % |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
-  console.log(`| ${row.instances} | ${row.changes} | ${row.delivered} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} |`);
+  console.log(
+    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.benchCpu} |`,
+  );
 }
-// A change that failed or an event that never arrived is a broken feed, not a slow one.
+// A failed change, a commit its writer was not told about, a lost or a repeated event is a broken feed, not a slow one.
 if (rows.some((row) => !row.complete)) {
-  console.error("bench:realtime: some changes failed or some events were not delivered");
+  console.error("bench:realtime: some changes failed, committed unannounced to their writer, or events were lost or repeated");
   process.exit(1);
 }

@@ -1,40 +1,61 @@
 import { request, type ClientRequest } from "node:http";
 
-/** Delivery latencies in ms, measured from each event's `at` (its transaction's start, so an upper bound of commit → subscriber). */
-export interface Subscribers {
-  latencies: number[];
+/** Who received which event when: per event id, each subscriber's receipt time (performance.now()), 0 = not yet. */
+export interface Deliveries {
+  /** Receipts by event id, one slot per subscriber. */
+  receipts: Map<string, Float64Array>;
+  /** Events received, duplicates included. */
   events(): number;
-  /** Forgets what was measured so far (after a warm-up). */
+  /** The same event id received twice on one stream (a broken "no duplicate"). */
+  duplicates(): number;
+  /** Forgets what was received so far (after a warm-up). */
   reset(): void;
   close(): void;
 }
 
-const AT = /"at":"([^"]+)"/g;
+function nextId(text: string, from: number): number {
+  const at = text.indexOf("\nid: ", from);
+  return at === -1 ? -1 : at + 1;
+}
 
 /**
  * Opens `count` REST event streams spread over `urls`, each on its own connection, waiting until every one answered
- * 200. Parsing is the minimum a latency needs: each frame's `at`, so the bench process is not what limits delivery.
+ * 200. The parsing is the least a latency needs, so the bench (which shares the cores) is not what limits delivery:
+ * chunks stay one-byte strings, complete frames are cut at the blank line and only their `id:` line is read.
  */
-export async function openSubscribers(urls: string[], projectIds: string[], token: string, count: number): Promise<Subscribers> {
-  const latencies: number[] = [];
+export async function openSubscribers(urls: string[], projectIds: string[], token: string, count: number): Promise<Deliveries> {
+  const receipts = new Map<string, Float64Array>();
   let events = 0;
+  let duplicates = 0;
   const requests: ClientRequest[] = [];
+  const received = (subscriber: number, id: string, now: number) => {
+    events += 1;
+    let slots = receipts.get(id);
+    if (!slots) receipts.set(id, (slots = new Float64Array(count)));
+    if (slots[subscriber] !== 0) duplicates += 1;
+    else slots[subscriber] = now;
+  };
   const open = (index: number) =>
     new Promise<void>((resolve, reject) => {
       const base = urls[index % urls.length] as string;
       const projectId = projectIds[index % projectIds.length] as string;
       const req = request(`${base}/api/v1/projects/${projectId}/events`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`subscriber ${index}: status ${res.statusCode}`));
-        res.setEncoding("utf8");
         let tail = "";
-        res.on("data", (chunk: string) => {
-          const now = Date.now();
-          const text = tail + chunk;
+        res.on("data", (chunk: Buffer) => {
+          const now = performance.now();
+          const text = tail + chunk.toString("latin1");
           const end = text.lastIndexOf("\n\n");
-          tail = end === -1 ? text : text.slice(end + 2);
-          for (const match of (end === -1 ? "" : text.slice(0, end)).matchAll(AT)) {
-            events += 1;
-            latencies.push(now - Date.parse(match[1] as string));
+          if (end === -1) {
+            tail = text;
+            return;
+          }
+          tail = text.slice(end + 2);
+          // Frames start with their `id:` line (the first one after `retry:`); a JSON body never holds "\nid: ".
+          for (let at = text.startsWith("id: ") ? 0 : nextId(text, 0); at !== -1 && at < end; ) {
+            const to = text.indexOf("\n", at + 4);
+            received(index, text.slice(at + 4, to), now);
+            at = nextId(text, to);
           }
         });
         res.on("error", () => {});
@@ -48,11 +69,13 @@ export async function openSubscribers(urls: string[], projectIds: string[], toke
     await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, i) => open(start + i)));
   }
   return {
-    latencies,
+    receipts,
     events: () => events,
+    duplicates: () => duplicates,
     reset: () => {
-      latencies.length = 0;
+      receipts.clear();
       events = 0;
+      duplicates = 0;
     },
     close: () => requests.forEach((req) => req.destroy()),
   };

@@ -61,4 +61,22 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(offsite).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it("shows the live event stream operation with its text/event-stream response and Last-Event-ID header", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${server.url}/docs`, { waitUntil: "load" });
+    const events = page.locator("#operations-projects-projects-events");
+    await events.waitFor({ timeout: 20_000 });
+    expect(await events.locator(".opblock-summary-method").innerText()).toBe("GET");
+    expect(await events.locator(".opblock-summary-path").innerText()).toContain("/projects/{projectId}/events");
+    await events.locator(".opblock-summary").click();
+    await events.locator(".responses-wrapper").waitFor();
+    expect(await events.locator(".parameters").innerText()).toContain("Last-Event-ID");
+    expect(await events.locator(".response-col_description, .response-control-media-type").allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining("text/event-stream")]),
+    );
+    expect(errors).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import type { AuthConfig, RateLimitConfig } from "./config.js";
 import { createOutageMonitor, type OutageMonitor } from "./database-outage.js";
 import { noopObserver, stderrLogger, type ApiLogger, type ApiObserver } from "./observer.js";
 import { createProjectEventHub, type NotificationSource, type ProjectEventHub } from "./events/hub.js";
+import { ACCESS_RECHECK_MS, createAccessWatch, type AccessWatch } from "./events/access-watch.js";
 import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
 import { isDatabaseUnavailable } from "./services/db-errors.js";
 import type { JobQueue } from "./jobs/queue.js";
@@ -29,6 +30,8 @@ export interface ApiDeps {
   streamSlots: StreamSlots;
   /** The background job queue (wired by the server). */
   jobs: JobQueue;
+  /** The open streams' shared access re-checks. */
+  accessWatch: AccessWatch;
 }
 
 export interface ApiOptions {
@@ -67,6 +70,7 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
     }),
     streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
     jobs: options.jobs,
+    accessWatch: createAccessWatch(ACCESS_RECHECK_MS),
   };
 }
 

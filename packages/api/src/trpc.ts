@@ -10,6 +10,7 @@ import { OUTAGE_RETRY_AFTER_SECONDS, withDeadline } from "./database-outage.js";
 import { isConcurrencyFailure, isDatabaseUnavailable, isDataException } from "./services/db-errors.js";
 import type { Scope } from "./schemas/scopes.js";
 import { traced, traceProcedure } from "./tracing.js";
+import { guardedDatabase, type WriteGuard } from "./write-guard.js";
 
 type UserIdentity = Extract<Identity, { kind: "user" }>;
 
@@ -45,14 +46,26 @@ export const probeProcedure = t.procedure.use(traceProcedure);
  * Database refusals that are not server faults: values it cannot store (NUL bytes, out-of-range dates) are the
  * client's error (400); a deadlock or serialization failure with a concurrent request is a conflict to retry (409);
  * a database that is down, unreachable or too slow is 503 with Retry-After, within `databaseTimeoutMs` (the
- * deadline also bounds waiting for a pooled connection, which the driver's own timeouts do not).
+ * deadline also bounds waiting for a pooled connection, which the driver's own timeouts do not). A mutation's
+ * transaction that has not begun to commit by then rolls back; one already committing is waited for.
  */
-const baseProcedure = t.procedure.use(traced(async ({ ctx, next }) => {
+const baseProcedure = t.procedure.use(traced(async ({ ctx, type, next }) => {
   let result: Awaited<ReturnType<typeof next>>;
+  // A write answered 503 must not commit afterwards (see guardedDatabase); reads need no guard.
+  const guard: WriteGuard | undefined = type === "mutation" ? { abandoned: false, committing: false } : undefined;
+  const work = guard ? next({ ctx: { db: guardedDatabase(ctx.db, guard, ctx.databaseTimeoutMs) } }) : next();
   try {
-    result = await withDeadline(next(), ctx.databaseTimeoutMs);
+    result = await withDeadline(work, ctx.databaseTimeoutMs);
   } catch (deadline) {
-    throw unavailable(ctx, deadline);
+    if (!guard?.committing) {
+      if (guard) guard.abandoned = true;
+      throw unavailable(ctx, deadline);
+    }
+    try {
+      result = await withDeadline(work, ctx.databaseTimeoutMs);
+    } catch (stalled) {
+      throw unavailable(ctx, stalled);
+    }
   }
   if (result.ok) {
     ctx.outage.available();

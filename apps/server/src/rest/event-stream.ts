@@ -1,6 +1,8 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { toPublicError } from "@cadence/api";
-import { getTRPCErrorFromUnknown, isTrackedEnvelope } from "@trpc/server";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
+import { frameOf, HEARTBEAT_FRAME, type FrameBytes } from "./sse-frames.js";
 
 /** A comment line this often keeps proxies, the client and our own idle limits from taking the stream for dead. */
 export const HEARTBEAT_MS = 15_000;
@@ -9,30 +11,15 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
-/** Frames by event object: every subscriber of a project receives the same object, so it is serialized once. */
-const frames = new WeakMap<object, string>();
-
-/** One server-sent event: `id` (resume point), `event` (the change's action) and the JSON `data`. */
-function frame(item: unknown): string {
-  const [id, data] = isTrackedEnvelope(item) ? [item[0], item[1]] : [undefined, item];
-  const cacheable = typeof data === "object" && data !== null;
-  const cached = cacheable ? frames.get(data) : undefined;
-  if (cached !== undefined) return cached;
-  const action = cacheable && "action" in data && typeof data.action === "string" ? data.action : "message";
-  const text = `${id === undefined ? "" : `id: ${id}\n`}event: ${action}\ndata: ${JSON.stringify(data)}\n\n`;
-  if (cacheable) frames.set(data, text);
-  return text;
-}
-
 /** Resolves once the socket takes more, or when the response closes (then the caller stops writing). */
-function drained(res: ServerResponse): Promise<void> {
+function drained(res: ServerResponse, socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      res.off("drain", done);
+      socket.off("drain", done);
       res.off("close", done);
       resolve();
     };
-    res.once("drain", done);
+    socket.once("drain", done);
     res.once("close", done);
   });
 }
@@ -42,6 +29,10 @@ function drained(res: ServerResponse): Promise<void> {
  * stops. An error after the stream started is sent as an `error` event with the public error body, then the stream
  * ends. A slow reader is not buffered for: the writer waits for the socket, and the subscription (not this) decides
  * what happens to events meanwhile.
+ *
+ * Events go straight to the socket as bytes shared by every stream of the project (already framed as an HTTP
+ * chunk when the response is chunked), and the events of one burst leave in one write: at 1,000 subscribers the
+ * per-event cost is what limits delivery, not the serialization.
  */
 export async function writeEventStream(res: ServerResponse, items: unknown, abort: AbortController, onServerError: (error: unknown) => void): Promise<void> {
   if (!isAsyncIterable(items)) throw new TypeError("an event stream route must resolve to an async iterable");
@@ -52,11 +43,28 @@ export async function writeEventStream(res: ServerResponse, items: unknown, abor
   });
   // Browsers reconnect after this long; the first line also flushes the headers through buffering proxies.
   res.write("retry: 2000\n\n");
-  const heartbeat = setInterval(() => res.write(": heartbeat\n\n"), HEARTBEAT_MS);
+  const socket = res.socket;
+  const chunked = res.chunkedEncoding;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket?.uncork();
+  };
+  /** Writes one frame; false when the socket wants a pause. Frames of one tick are corked into one write. */
+  const send = (bytes: FrameBytes): boolean => {
+    if (!socket || socket.destroyed) return true;
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return socket.write(chunked ? bytes.chunked : bytes.bare);
+  };
+  const heartbeat = setInterval(() => send(HEARTBEAT_FRAME), HEARTBEAT_MS);
   try {
     for await (const item of items) {
-      if (res.destroyed) break;
-      if (!res.write(frame(item))) await drained(res);
+      if (res.destroyed || !socket) break;
+      if (!send(frameOf(item))) await drained(res, socket);
     }
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Executor } from "@cadence/db";
+import type { AuditChanges, Executor } from "@cadence/db";
 
 /** The PostgreSQL channel every instance listens on; a payload is `<projectId>:<auditEventId>`, ids only. */
 export const PROJECT_EVENTS_CHANNEL = "cadence_project_events";
@@ -18,23 +18,41 @@ export function parseProjectNotification(payload: string): ProjectNotification |
   return projectId && eventId && extra === undefined ? { projectId, eventId } : null;
 }
 
-/**
- * Announces a project's audit event from inside the writing transaction and returns the event's id. NOTIFY is
- * delivered only when the transaction commits, so a rolled-back change is never announced. The transaction-scoped
- * lock on the project makes its events commit in the order of their `seq` (taken by the insert that follows), so a
- * reader resuming "after seq N" can never miss an event that committed late with a smaller seq.
- */
-export async function announceProjectEvent(tx: Executor, projectId: string): Promise<string> {
-  const eventId = randomUUID();
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(${PROJECT_EVENTS_LOCK_SPACE}, hashtext(${projectId})), pg_notify(${PROJECT_EVENTS_CHANNEL}, ${`${projectId}:${eventId}`})`,
-  );
-  return eventId;
+/** An audit row of a project's change, as the audit trail stores it. */
+export interface ProjectAuditRow {
+  id: string;
+  actorId: string;
+  actorKind: "user" | "api_key";
+  action: string;
+  entityType: string;
+  entityId: string;
+  projectId: string;
+  requestId: string;
+  changes: AuditChanges;
 }
 
 /**
- * {@link announceProjectEvent} for many events of one project at once (an import): one lock, one NOTIFY per event
- * in a single statement. Returns the events' ids in order; insert the events in that order.
+ * Records a project's audit event and announces it, in one statement of the writing transaction. NOTIFY is
+ * delivered only when the transaction commits, so a rolled-back change is never announced. The transaction-scoped
+ * lock on the project, taken before the row's `seq` is drawn, makes its events commit in the order of their `seq`,
+ * so a reader resuming "after seq N" can never miss an event that committed late with a smaller seq. One statement
+ * keeps the lock from its taking to COMMIT to one round trip: writers of one project queue on it across instances.
+ */
+export async function insertAnnouncedEvent(tx: Executor, row: ProjectAuditRow): Promise<void> {
+  await tx.execute(sql`
+    with announced as materialized (
+      select pg_advisory_xact_lock(${PROJECT_EVENTS_LOCK_SPACE}, hashtext(${row.projectId})) as locked,
+             pg_notify(${PROJECT_EVENTS_CHANNEL}, ${`${row.projectId}:${row.id}`}) as notified
+    )
+    insert into audit_events (id, actor_id, actor_kind, action, entity_type, entity_id, project_id, request_id, changes)
+    select ${row.id}::uuid, ${row.actorId}::uuid, ${row.actorKind}::actor_kind, ${row.action}::text, ${row.entityType}::text,
+           ${row.entityId}::uuid, ${row.projectId}::uuid, ${row.requestId}::text, ${JSON.stringify(row.changes)}::jsonb
+    from announced`);
+}
+
+/**
+ * The announcement of {@link insertAnnouncedEvent} for many events of one project at once (an import): one lock,
+ * one NOTIFY per event in a single statement. Returns the events' ids in order; insert the events in that order.
  */
 export async function announceProjectEvents(tx: Executor, projectId: string, count: number): Promise<string[]> {
   const eventIds = Array.from({ length: count }, () => randomUUID());

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { auditEvents, prepared, type AuditChanges, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
-import { announceProjectEvent, announceProjectEvents } from "../events/publish.js";
+import { announceProjectEvents, insertAnnouncedEvent } from "../events/publish.js";
 
 export interface Actor {
   id: string;
@@ -46,18 +46,18 @@ const insertAuditEvent = prepared((db) =>
  * project's event lock until commit).
  */
 export async function recordAudit(tx: Executor, event: AuditEventInput): Promise<void> {
-  const id = event.projectId ? await announceProjectEvent(tx, event.projectId) : randomUUID();
-  await insertAuditEvent(tx).execute({
-    id,
+  const row = {
+    id: randomUUID(),
     actorId: event.actor.id,
     actorKind: event.actor.kind,
     action: event.action,
     entityType: event.entityType,
     entityId: event.entityId,
-    projectId: event.projectId ?? null,
     requestId: event.requestId,
     changes: event.changes,
-  });
+  };
+  if (event.projectId) await insertAnnouncedEvent(tx, { ...row, projectId: event.projectId });
+  else await insertAuditEvent(tx).execute({ ...row, projectId: null });
 }
 
 /**

@@ -12,8 +12,6 @@ import { isDatabaseUnavailable } from "./db-errors.js";
 export const MAX_PENDING_EVENTS = 100;
 /** Rows per read while replaying or catching up. */
 const PAGE = 200;
-/** How often a stream re-checks its caller's session, user and membership (so a revoked one ends within 5 s). */
-export const ACCESS_RECHECK_MS = 2000;
 
 /** An open stream: iterate it once; `close()` ends it from outside (client gone) and frees its slot. */
 export interface ProjectEventStream extends AsyncIterable<ProjectEvent> {
@@ -21,8 +19,8 @@ export interface ProjectEventStream extends AsyncIterable<ProjectEvent> {
 }
 
 /** The caller may still read the project: a live session or key with the scope, an enabled user, membership. */
-async function assertStillAllowed(ctx: Context, projectId: string): Promise<void> {
-  const result = await resolveIdentity(ctx.db, ctx.auth, ctx.header("authorization"));
+async function assertStillAllowed(ctx: Pick<Context, "db" | "auth">, authorization: string | undefined, projectId: string): Promise<void> {
+  const result = await resolveIdentity(ctx.db, ctx.auth, authorization);
   if (result.status !== "ok") throw new TRPCError({ code: "UNAUTHORIZED", message: "The session or API key is no longer valid" });
   const identity = result.identity;
   if (identity.kind === "api_key" && !identity.scopes.includes("projects:read")) {
@@ -43,7 +41,7 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
   const release = ctx.streamSlots.acquire(identity.userId);
   const queue: StoredEvent[] = [];
   let resync = false;
-  let recheck = false;
+  let denied: { error: unknown } | undefined;
   let ended = false;
   let shuttingDown = false;
   let wake: (() => void) | undefined;
@@ -69,15 +67,18 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
     },
   };
   let unsubscribe: () => void = () => {};
-  const timer = setInterval(() => {
-    recheck = true;
+  // Streams of one credential on one project share their re-checks (every ACCESS_RECHECK_MS and after membership changes).
+  const authorization = ctx.header("authorization");
+  const { db, auth } = ctx;
+  const accessKey = `${projectId} ${authorization ?? ""}`;
+  const unwatch = ctx.accessWatch.watch(accessKey, () => assertStillAllowed({ db, auth }, authorization, projectId), (error) => {
+    denied ??= { error };
     notify();
-  }, ACCESS_RECHECK_MS);
-  timer.unref();
+  });
   function close(): void {
     if (ended) return;
     ended = true;
-    clearInterval(timer);
+    unwatch();
     unsubscribe();
     release();
     signal?.removeEventListener("abort", close);
@@ -104,10 +105,8 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
   async function* events(): AsyncGenerator<ProjectEvent> {
     try {
       while (!ended) {
-        if (recheck) {
-          recheck = false;
-          await assertStillAllowed(ctx, projectId);
-        } else if (resync) {
+        if (denied) throw denied.error;
+        if (resync) {
           resync = false;
           const page = await eventsAfter(ctx.db, projectId, lastSeq, PAGE);
           if (page.length === PAGE) resync = true;
@@ -125,7 +124,7 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
           lastSeq = item.seq;
           yield item.event;
           // A membership or project change may have removed the caller: look now rather than at the next tick.
-          if (item.event.action.startsWith("member.") || item.event.action === "project.delete") recheck = true;
+          if (item.event.action.startsWith("member.") || item.event.action === "project.delete") ctx.accessWatch.checkNow(accessKey);
         }
       }
       // Retryable: tRPC's link reconnects by itself with the last event id; REST clients see it as an error event.
