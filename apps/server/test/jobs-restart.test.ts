@@ -70,6 +70,24 @@ describe.skipIf(!onPostgres)("jobs across instances on PostgreSQL", () => {
     expect(await second.process.exited).toEqual({ code: 0, signal: null });
   }, 300_000);
 
+  it("two instances starting at the same moment on a database neither has used both become ready and run jobs", async () => {
+    // A fresh copy: no instance has started on it yet (the bench:http run that found this started two at once).
+    const fresh = await openTestDatabase();
+    try {
+      const [one, two] = await Promise.all([startTestServer({ DATABASE_URL: fresh.url ?? "" }), startTestServer({ DATABASE_URL: fresh.url ?? "" })]);
+      try {
+        const { tokens } = await signUp(one);
+        const project = await createProject(one, tokens.accessToken);
+        const job = (await (await two.rest(`/projects/${project.id}/exports`, json("POST", { format: "json" }, tokens.accessToken))).json()) as JobJson;
+        expect((await pollJob(one, tokens.accessToken, job.id)).status).toBe("succeeded");
+      } finally {
+        await Promise.all([one.close(), two.close()]);
+      }
+    } finally {
+      await fresh.dispose();
+    }
+  }, 120_000);
+
   it("two instances share the queue: a job queued on one finishes and is served by either", async () => {
     const one = await startTestServer({ DATABASE_URL: database?.url ?? "" });
     const two = await startTestServer({ DATABASE_URL: database?.url ?? "" });

@@ -83,7 +83,9 @@ export function createJobWorkers(handle: DatabaseHandle, options: JobWorkersOpti
       await boss.start();
       for (const kind of JOB_KINDS) {
         const name = queueName(kind);
-        await boss.createQueue(name, {
+        // The queues come from migrations (concurrent start-ups deadlocked creating them); set their options here.
+        if (!(await boss.getQueue(name))) throw new Error(`No job queue "${name}" for the job kind ${kind}: add it in a migration (see 0005_job_queues.sql)`);
+        await boss.updateQueue(name, {
           name,
           retryLimit: RETRY_LIMIT,
           retryDelay: RETRY_DELAY_SECONDS,
