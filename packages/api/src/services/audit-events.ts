@@ -22,6 +22,20 @@ async function assertMayRead(ctx: Context, identity: Identity, projectId: string
   });
 }
 
+/** The columns of an audit event as the trail answers it (and a project export stores it). */
+export const auditEventColumns = {
+  id: auditEvents.id,
+  at: auditEvents.at,
+  actorId: auditEvents.actorId,
+  actorKind: auditEvents.actorKind,
+  action: auditEvents.action,
+  entityType: auditEvents.entityType,
+  entityId: auditEvents.entityId,
+  projectId: auditEvents.projectId,
+  requestId: auditEvents.requestId,
+  changes: auditEvents.changes,
+};
+
 export async function listAuditEvents(ctx: Context, identity: Identity, input: AuditListInput) {
   await assertMayRead(ctx, identity, input.projectId);
   const conditions: SQL[] = [];
@@ -35,18 +49,7 @@ export async function listAuditEvents(ctx: Context, identity: Identity, input: A
   const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     ctx.db
-      .select({
-        id: auditEvents.id,
-        at: auditEvents.at,
-        actorId: auditEvents.actorId,
-        actorKind: auditEvents.actorKind,
-        action: auditEvents.action,
-        entityType: auditEvents.entityType,
-        entityId: auditEvents.entityId,
-        projectId: auditEvents.projectId,
-        requestId: auditEvents.requestId,
-        changes: auditEvents.changes,
-      })
+      .select(auditEventColumns)
       .from(auditEvents)
       .where(where)
       .orderBy(desc(auditEvents.seq))

@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { auditEvents, projectMembers, projects, tasks, users, type Database } from "@cadence/db";
 import { iso } from "../schemas/common.js";
 import type { ExportFormat, JobResult } from "../schemas/jobs.js";
+import { auditEventColumns } from "./audit-events.js";
 import { toCsv } from "./csv.js";
 import { taskColumns, toTask } from "./tasks.js";
 
@@ -55,18 +56,7 @@ export async function exportProject(db: Database, projectId: string, format: Exp
   const taskList = await projectTasks(db, projectId);
   await progress(50);
   const trail = await db
-    .select({
-      id: auditEvents.id,
-      at: auditEvents.at,
-      actorId: auditEvents.actorId,
-      actorKind: auditEvents.actorKind,
-      action: auditEvents.action,
-      entityType: auditEvents.entityType,
-      entityId: auditEvents.entityId,
-      projectId: auditEvents.projectId,
-      requestId: auditEvents.requestId,
-      changes: auditEvents.changes,
-    })
+    .select(auditEventColumns)
     .from(auditEvents)
     .where(eq(auditEvents.projectId, projectId))
     .orderBy(asc(auditEvents.seq));

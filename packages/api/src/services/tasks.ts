@@ -66,6 +66,21 @@ async function visibleTask(db: Executor, identity: Identity, id: string, lock = 
   return { task, access };
 }
 
+/** A new task's column values: the given fields, and the defaults of a task created without them. */
+function newTaskValues(projectId: string, actor: Actor, input: Partial<TaskFields> & Pick<TaskFields, "title">) {
+  return {
+    projectId,
+    title: input.title,
+    description: input.description ?? null,
+    status: input.status ?? "pending",
+    priority: input.priority ?? "medium",
+    dueDate: input.dueDate ?? null,
+    assigneeId: input.assigneeId ?? null,
+    tags: input.tags ?? [],
+    createdBy: actor.id,
+  };
+}
+
 const insertTask = prepared((db) =>
   db
     .insert(tasks)
@@ -102,17 +117,7 @@ export async function insertAuditedTask(
   requestId: string,
   input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">,
 ): Promise<Task> {
-  const [row] = await insertTask(tx).execute({
-    projectId: input.projectId,
-    title: input.title,
-    description: input.description ?? null,
-    status: input.status ?? "pending",
-    priority: input.priority ?? "medium",
-    dueDate: input.dueDate ?? null,
-    assigneeId: input.assigneeId ?? null,
-    tags: input.tags ?? [],
-    createdBy: actor.id,
-  });
+  const [row] = await insertTask(tx).execute(newTaskValues(input.projectId, actor, input));
   if (!row) throw new Error("task insert returned nothing");
   await recordAudit(tx, {
     actor,
@@ -141,17 +146,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function insertAuditedTasks(tx: Executor, actor: Actor, requestId: string, projectId: string, rows: (Partial<TaskFields> & Pick<TaskFields, "title">)[]): Promise<Task[]> {
   const inserted: TaskRow[] = [];
   for (let start = 0; start < rows.length; start += TASK_BATCH) {
-    const values = rows.slice(start, start + TASK_BATCH).map((input) => ({
-      projectId,
-      title: input.title,
-      description: input.description ?? null,
-      status: input.status ?? "pending",
-      priority: input.priority ?? "medium",
-      dueDate: input.dueDate ?? null,
-      assigneeId: input.assigneeId ?? null,
-      tags: input.tags ?? [],
-      createdBy: actor.id,
-    }));
+    const values = rows.slice(start, start + TASK_BATCH).map((input) => newTaskValues(projectId, actor, input));
     inserted.push(...(await tx.insert(tasks).values(values).returning(taskColumns)));
     await yieldToEventLoop();
   }
