@@ -8,7 +8,6 @@ import { describeError } from "./observability/error-log.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createMetrics } from "./observability/metrics.js";
 import { trackConnections } from "./process/connections.js";
-import { startIdempotencyPurge } from "./process/idempotency-purge.js";
 import { authConfigFrom, rateLimitConfigFrom } from "./config/config.js";
 import type { Env } from "./config/env.js";
 import { httpLimitsFrom } from "./http/limits.js";
@@ -125,7 +124,6 @@ async function serve(
     await deps.events.close();
     throw error;
   }
-  const idempotencyPurge = startIdempotencyPurge(handle.db, logger);
   // After start-up a server error (accept failing with EMFILE when descriptors run out) is logged, never fatal.
   server.on("error", (error) => logger.error(describeError(error), "server error"));
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -145,7 +143,6 @@ async function serve(
         const workersStopped = workers.stop(env.SHUTDOWN_TIMEOUT_MS);
         await drain(server, connections, env.SHUTDOWN_TIMEOUT_MS);
         await Promise.all([streamsClosed, workersStopped]);
-        await idempotencyPurge.stop();
         if (owned) await handle.close();
       })()),
   };

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { idempotencyKeys } from "@cadence/db";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purgeExpiredIdempotencyKeys } from "@cadence/api";
-import { silentLogger } from "../src/observability/logger.js";
-import { startIdempotencyPurge } from "../src/process/idempotency-purge.js";
 import { bearer, createApiKey, json, signUp } from "./support/auth.js";
 import { addMember, createProject } from "./support/domain.js";
+import { runMaintenance } from "./support/jobs.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
@@ -184,18 +183,17 @@ describe("Idempotency-Key on creates", () => {
     expect(left.map((row) => row.key)).toEqual([fresh]);
   });
 
-  it("runs the purge on the server's timer until stopped", async () => {
+  it("purges expired keys when the idempotency-purge job runs on the queue", async () => {
     const { tokens } = await signUp(server);
     const key = randomUUID();
+    const kept = randomUUID();
     expect((await server.rest("/projects", keyed({ name: "Timed" }, tokens.accessToken, key))).status).toBe(201);
+    expect((await server.rest("/projects", keyed({ name: "Kept" }, tokens.accessToken, kept))).status).toBe(201);
     const { db } = server.running.database;
     await db.update(idempotencyKeys).set({ createdAt: sql`now() - interval '25 hours'` }).where(eq(idempotencyKeys.key, key));
-    const purge = startIdempotencyPurge(db, silentLogger(), 10);
-    try {
-      await vi.waitFor(async () => expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toEqual([]), { timeout: 10_000, interval: 20 });
-    } finally {
-      await purge.stop();
-    }
+    expect(await runMaintenance(server, "idempotency-purge")).toBe("completed");
+    const left = await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(sql`${idempotencyKeys.key} in (${key}, ${kept})`);
+    expect(left.map((row) => row.key)).toEqual([kept]);
   });
 
   it("costs nothing without the header: no record is written", async () => {

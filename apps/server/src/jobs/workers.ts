@@ -1,8 +1,9 @@
 import PgBoss from "pg-boss";
-import { JOB_KINDS, purgeFinishedJobs, runJob, type JobKind, type JobQueue } from "@cadence/api";
+import { JOB_KINDS, runJob, type JobKind, type JobQueue } from "@cadence/api";
 import type { DatabaseHandle } from "@cadence/db";
 import type { Logger } from "../observability/logger.js";
 import { describeError } from "../observability/error-log.js";
+import { startMaintenance } from "./maintenance.js";
 
 export interface JobWorkersOptions {
   /** A job running longer than this is taken for dead (its worker crashed) and retried (JOB_TIMEOUT_SECONDS). */
@@ -14,7 +15,7 @@ export interface JobWorkersOptions {
 
 export interface JobWorkers {
   queue: JobQueue;
-  /** Starts this instance's workers (one job at a time per kind) and the retention purge. */
+  /** Starts this instance's workers (one job at a time per kind, and the maintenance jobs) and pg-boss's clock. */
   start(): Promise<void>;
   /** Stops taking jobs and waits up to `timeoutMs` for running ones; any still running is retried elsewhere. */
   stop(timeoutMs: number): Promise<void>;
@@ -26,16 +27,6 @@ const RETRY_DELAY_SECONDS = 2;
 const POLLING_SECONDS = 0.5;
 /** Repeated failures of the same kind (the database is down) are logged once per this window. */
 const ERROR_LOG_WINDOW_MS = 30_000;
-
-/**
- * A job whose every attempt died with its worker (no attempt lived to record the failure) is failed by pg-boss's
- * maintenance alone: mark it failed here too, before the purge, so clients stop seeing it running.
- */
-const GAVE_UP = `
-  update jobs set status = 'failed', error = 'The job failed on every attempt; start a new one', finished_at = now()
-  where status in ('queued', 'running')
-    and (exists (select 1 from pgboss.job j where j.id = jobs.id and j.state = 'failed')
-      or exists (select 1 from pgboss.archive a where a.id = jobs.id and a.state = 'failed'))`;
 
 /** pg-boss names queues with word characters and hyphens: "project.export" -> "project-export". */
 const queueName = (kind: JobKind) => kind.replace(".", "-");
@@ -51,7 +42,8 @@ export function createJobWorkers(handle: DatabaseHandle, options: JobWorkersOpti
   const boss = new PgBoss({
     db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
     migrate: false,
-    schedule: false,
+    // Its clock sends the maintenance jobs (purges) on their crons; see maintenance.ts.
+    schedule: true,
     supervise: true,
     // Expired jobs are found by the maintenance pass: run it often enough that a dead worker's job moves on soon.
     maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(options.timeoutSeconds / 2))),
@@ -62,16 +54,6 @@ export function createJobWorkers(handle: DatabaseHandle, options: JobWorkersOpti
     lastError = Date.now();
     logger.warn(describeError(error), "job queue error");
   });
-  const retentionMs = options.retentionHours * 3_600_000;
-  let purge: NodeJS.Timeout | undefined;
-  const purgeNow = () =>
-    handle
-      .executeSql(GAVE_UP)
-      .then(() => purgeFinishedJobs(handle.db, options.retentionHours))
-      .then(
-        (count) => count > 0 && logger.info({ count }, `purged ${count} finished jobs`),
-        (error: unknown) => logger.warn(describeError(error), "purging finished jobs failed"),
-      );
 
   return {
     queue: {
@@ -102,12 +84,9 @@ export function createJobWorkers(handle: DatabaseHandle, options: JobWorkersOpti
           }
         });
       }
-      void purgeNow();
-      purge = setInterval(() => void purgeNow(), Math.min(Math.max(retentionMs / 2, 1000), 600_000));
-      purge.unref();
+      await startMaintenance(boss, handle, { retentionHours: options.retentionHours, logger });
     },
     async stop(timeoutMs) {
-      clearInterval(purge);
       await boss.stop({ graceful: true, timeout: timeoutMs, close: false });
     },
   };

@@ -30,7 +30,7 @@ async function empty(handle: DatabaseHandle): Promise<void> {
     "select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'public'",
   );
   if (rows.length > 0) await client.exec(`truncate ${rows.map((row) => row.name).join(", ")} restart identity cascade`);
-  // The job queue's entries too (its queue definitions stay: every server start creates them if missing).
+  // The job queue's entries too (its queues, from migrations, and its schedules, set at every start, stay).
   await client.exec("truncate pgboss.job, pgboss.archive");
 }
 

@@ -1,3 +1,4 @@
+import PgBoss from "pg-boss";
 import { bearer } from "./auth.js";
 import type { TestServer } from "./server.js";
 
@@ -37,4 +38,22 @@ export async function pollJob(
     await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
   }
   throw new Error(`job ${jobId} did not get there within ${deadlineMs} ms; last seen: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Sends one maintenance job ("job-purge", "idempotency-purge") to the server's queue, as pg-boss's clock does on
+ * its cron, and waits until the server's worker has run it; answers the job's final pg-boss state.
+ */
+export async function runMaintenance(server: TestServer, queue: "job-purge" | "idempotency-purge", deadlineMs = 30_000): Promise<string> {
+  const { database } = server.running;
+  const boss = new PgBoss({ db: { executeSql: (text: string, values?: unknown[]) => database.executeSql(text, values) } });
+  const id = await boss.send(queue, {});
+  if (!id) throw new Error(`pg-boss did not queue a ${queue} job`);
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    const job = await boss.getJobById(queue, id);
+    if (job && ["completed", "failed", "cancelled"].includes(job.state)) return job.state;
+    await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+  }
+  throw new Error(`the ${queue} job ${id} did not finish within ${deadlineMs} ms`);
 }
