@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
-import { openMigratedPglite } from "@cadence/db/testing";
+import { createPostgresTemplate, dropPostgresDatabase, openMigratedPglite, openPostgresDatabase, withDatabase } from "@cadence/db/testing";
 import { apiKeys, projectMembers, projects, sessions, users, type DatabaseHandle } from "@cadence/db";
 import type { AuthConfig } from "../src/config.js";
 import { API_KEY_PREFIX } from "../src/auth/identity.js";
@@ -20,12 +20,15 @@ const auth: AuthConfig = {
 const retired: AuthConfig = { ...auth, keys: [{ kid: "retired", secret: new TextEncoder().encode("y".repeat(32)) }] };
 
 let handle: DatabaseHandle;
+/** Under scripts/with-postgres.sh the rules are also checked on real PostgreSQL (its own migrated database). */
+const postgresUrl = process.env.DATABASE_URL;
+const POSTGRES_DB = `cadence_stream_access_${process.pid}`;
 let projectId: string;
 let ownerId: string;
 let serial = 0;
 
 beforeAll(async () => {
-  handle = await openMigratedPglite();
+  handle = postgresUrl ? await openPostgresDatabase(withDatabase(postgresUrl, await createPostgresTemplate(postgresUrl, POSTGRES_DB))) : await openMigratedPglite();
   ownerId = await user({});
   const [project] = await handle.db.insert(projects).values({ name: "watched", ownerId }).returning({ id: projects.id });
   if (!project) throw new Error("no project");
@@ -33,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await handle.close();
+  if (postgresUrl) await dropPostgresDatabase(postgresUrl, POSTGRES_DB);
 });
 
 async function user(options: { admin?: boolean; disabled?: boolean; member?: boolean }): Promise<string> {
