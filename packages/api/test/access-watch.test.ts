@@ -23,6 +23,7 @@ describe("access watch", () => {
     const denied: unknown[] = [];
     const unwatch = Array.from({ length: 100 }, () => watch.watch("project token", "grant", (error) => denied.push(error)));
     watch.checkNow("project token");
+    await settled();
     expect(calls.map((call) => call.grants)).toEqual([["grant"]]);
     calls[0]?.resolve([new Error("revoked")]);
     await settled();
@@ -52,6 +53,7 @@ describe("access watch", () => {
     const denied: unknown[] = [];
     const stop = watch.watch("a", "grant a", (error) => denied.push(error));
     watch.checkNow("a");
+    await settled();
     const outage = new Error("connection refused");
     calls[0]?.reject(outage);
     await settled();
@@ -59,13 +61,27 @@ describe("access watch", () => {
     stop();
   });
 
+  it("checks the keys asked for in one turn of the event loop in one batch", async () => {
+    const { calls, checkAll } = manualCheck();
+    const watch = createAccessWatch(60_000, checkAll);
+    const stops = ["a", "b", "c"].map((key) => watch.watch(key, `grant ${key}`, () => {}));
+    watch.checkNow("a");
+    watch.checkNow("c");
+    watch.checkNow("a");
+    await settled();
+    expect(calls.map((call) => call.grants)).toEqual([["grant a", "grant c"]]);
+    stops.forEach((stop) => stop());
+  });
+
   it("asks once more after a running check instead of running two at once", async () => {
     const { calls, checkAll } = manualCheck();
     const watch = createAccessWatch(60_000, checkAll);
     const stop = watch.watch("key", "grant", () => {});
     watch.checkNow("key");
+    await settled();
     watch.checkNow("key");
     watch.checkNow("key");
+    await settled();
     expect(calls).toHaveLength(1);
     calls[0]?.resolve([undefined]);
     await settled();
@@ -83,12 +99,14 @@ describe("access watch", () => {
     const stopA = watch.watch("a", "grant a", (error) => deniedA.push(error));
     const stopB = watch.watch("b", "grant b", () => {});
     watch.checkNow("b");
+    await settled();
     expect(calls.map((call) => call.grants)).toEqual([["grant b"]]);
     calls[0]?.resolve([new Error("b revoked")]);
     await settled();
     expect(deniedA).toEqual([]);
     stopA();
     watch.checkNow("a");
+    await settled();
     expect(calls).toHaveLength(1);
     stopB();
   });

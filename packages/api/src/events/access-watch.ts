@@ -19,7 +19,10 @@ export interface AccessWatch<G> {
    * every watcher of a key has the same credential and project), `onDenied` hears its failure. Returns the unwatch.
    */
   watch(key: string, grant: G, onDenied: (error: unknown) => void): () => void;
-  /** Checks `key` again now (after a membership change): once more after a check already running, never twice at once. */
+  /**
+   * Checks `key` again now (after a membership change), batched with the other keys asked for in the same turn of the
+   * event loop: once more after a check already running, never twice at once.
+   */
   checkNow(key: string): void;
 }
 
@@ -33,6 +36,14 @@ interface Entry<G> {
 export function createAccessWatch<G>(intervalMs: number, checkAll: CheckAll<G>): AccessWatch<G> {
   const entries = new Map<string, Entry<G>>();
   let timer: NodeJS.Timeout | undefined;
+  // Keys asked for by checkNow, checked together on the next turn of the loop: a membership event reaches every
+  // stream of its project at once, so its credentials' fresh checks go out as one batch, not one per credential.
+  const asked = new Set<Entry<G>>();
+  const runAsked = () => {
+    const batch = [...asked].filter((entry) => entry.watchers.size > 0);
+    asked.clear();
+    run(batch);
+  };
 
   function run(batch: Entry<G>[]): void {
     const due = batch.filter((entry) => {
@@ -80,7 +91,9 @@ export function createAccessWatch<G>(intervalMs: number, checkAll: CheckAll<G>):
     },
     checkNow(key) {
       const entry = entries.get(key);
-      if (entry) run([entry]);
+      if (!entry) return;
+      if (asked.size === 0) setImmediate(runAsked);
+      asked.add(entry);
     },
   };
 }
