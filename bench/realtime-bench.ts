@@ -13,6 +13,7 @@ import { ensureBuilt, repoRoot, serverMain } from "./http/build.js";
 import { cpuMs, freePort, rssMb, startServer, type ServerProcess } from "./http/processes.js";
 import { newJwtSecret, RAISED_LIMIT } from "./http/servers.js";
 import { openCommitClock } from "./realtime/commit-clock.js";
+import { createKeys } from "./realtime/keys.js";
 import { seed } from "./realtime/seed.js";
 import { openSubscribers } from "./realtime/subscribers.js";
 import { writeChanges } from "./realtime/writers.js";
@@ -20,7 +21,8 @@ import { writeChanges } from "./realtime/writers.js";
 const USAGE = `Usage: pnpm bench:realtime [--subscribers N] [--rate CHANGES_PER_S] [--seconds S] [--projects P] [--instances 1|2|both] [--smoke] [--profile DIR]
   defaults: 1000 subscribers, 100 changes/s for 10 s, 1 project, both (one instance, then two)
   --smoke: 50 subscribers, 20 changes/s for 3 s (what CI can afford)
-  --profile DIR: run the servers with node --cpu-prof, writing their profiles into DIR`;
+  --profile DIR: run the servers with node --cpu-prof, writing their profiles into DIR
+  --keys: every subscriber streams with its own API key (one access re-check each), not all with one token`;
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     instances: { type: "string", default: "both" },
     smoke: { type: "boolean", default: false },
     profile: { type: "string" },
+    keys: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -85,7 +88,8 @@ async function run(instances: number) {
     await delay(1000);
     const before = servers.map((server) => rssMb(server.pid) ?? NaN);
     progress(`${instances} instance(s): opening ${subscribers} subscribers`);
-    const subs = await openSubscribers(urls, data.projectIds, data.token, subscribers);
+    const tokens = values.keys ? await createKeys(urls[0] as string, data.token, subscribers) : [data.token];
+    const subs = await openSubscribers(urls, data.projectIds, tokens, subscribers);
     await delay(2000);
     const after = servers.map((server) => rssMb(server.pid) ?? NaN);
     const perSubscriberKb = (after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0)) * 1024 / subscribers;
@@ -147,7 +151,7 @@ async function run(instances: number) {
 
 const rows = [];
 for (const instances of layouts) rows.push(await run(instances));
-console.log(`\n${subscribers} subscribers on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
+console.log(`\n${subscribers} subscribers${values.keys ? " (one API key each)" : ""} on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
 console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | bench CPU % |");
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {

@@ -19,11 +19,11 @@ function nextId(text: string, from: number): number {
 }
 
 /**
- * Opens `count` REST event streams spread over `urls`, each on its own connection, waiting until every one answered
+ * Opens `count` REST event streams spread over `urls` (subscriber i with `tokens[i % tokens.length]`), each on its own connection, waiting until every one answered
  * 200. The parsing is the least a latency needs, so the bench (which shares the cores) is not what limits delivery:
  * chunks stay one-byte strings, complete frames are cut at the blank line and only their `id:` line is read.
  */
-export async function openSubscribers(urls: string[], projectIds: string[], token: string, count: number): Promise<Deliveries> {
+export async function openSubscribers(urls: string[], projectIds: string[], tokens: string[], count: number): Promise<Deliveries> {
   const receipts = new Map<string, Float64Array>();
   let events = 0;
   let duplicates = 0;
@@ -39,7 +39,7 @@ export async function openSubscribers(urls: string[], projectIds: string[], toke
     new Promise<void>((resolve, reject) => {
       const base = urls[index % urls.length] as string;
       const projectId = projectIds[index % projectIds.length] as string;
-      const req = request(`${base}/api/v1/projects/${projectId}/events`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      const req = request(`${base}/api/v1/projects/${projectId}/events`, { headers: { authorization: `Bearer ${tokens[index % tokens.length] as string}` }, agent: false }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`subscriber ${index}: status ${res.statusCode}`));
         let tail = "";
         res.on("data", (chunk: Buffer) => {

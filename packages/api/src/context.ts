@@ -7,6 +7,7 @@ import { createProjectEventHub, type NotificationSource, type ProjectEventHub } 
 import { ACCESS_RECHECK_MS, createAccessWatch, type AccessWatch } from "./events/access-watch.js";
 import { createStreamSlots, DEFAULT_STREAM_MAX_PER_USER, type StreamSlots } from "./events/stream-slots.js";
 import { isDatabaseUnavailable } from "./services/db-errors.js";
+import { recheckStreamAccess, type StreamGrant } from "./services/stream-access.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { createLimiters, type Limiters } from "./rate-limit/limiter.js";
 
@@ -31,7 +32,7 @@ export interface ApiDeps {
   /** The background job queue (wired by the server). */
   jobs: JobQueue;
   /** The open streams' shared access re-checks. */
-  accessWatch: AccessWatch;
+  accessWatch: AccessWatch<StreamGrant>;
 }
 
 export interface ApiOptions {
@@ -70,7 +71,7 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
     }),
     streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
     jobs: options.jobs,
-    accessWatch: createAccessWatch(ACCESS_RECHECK_MS),
+    accessWatch: createAccessWatch(ACCESS_RECHECK_MS, (grants) => recheckStreamAccess({ db: options.db, auth: options.auth }, grants)),
   };
 }
 

@@ -23,19 +23,18 @@ export const API_KEY_PREFIX = "cad_";
 /** lastUsedAt is refreshed at most this often, so a busy key does not write on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** A key that still counts: not revoked, not expired, its user enabled (also the streams' batched re-check). */
+export const liveApiKeyRules = () => [isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)), eq(users.disabled, false)];
+
+/** A session that still counts: not revoked (logout, password change), its user enabled (also the streams' re-check). */
+export const liveSessionRules = () => [isNull(sessions.revokedAt), eq(users.disabled, false)];
+
 const liveApiKey = prepared((db) =>
   db
     .select({ key: { id: apiKeys.id, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt }, user: publicUserColumns })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(
-      and(
-        eq(apiKeys.keyHash, sql.placeholder("keyHash")),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
-        eq(users.disabled, false),
-      ),
-    )
+    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), ...liveApiKeyRules()))
     .limit(1)
     .prepare("identity_api_key"),
 );
@@ -46,14 +45,7 @@ const liveSessionUser = prepared((db) =>
     .select(publicUserColumns)
     .from(users)
     .innerJoin(sessions, eq(sessions.userId, users.id))
-    .where(
-      and(
-        eq(users.id, sql.placeholder("userId")),
-        eq(sessions.id, sql.placeholder("sessionId")),
-        isNull(sessions.revokedAt),
-        eq(users.disabled, false),
-      ),
-    )
+    .where(and(eq(users.id, sql.placeholder("userId")), eq(sessions.id, sql.placeholder("sessionId")), ...liveSessionRules()))
     .limit(1)
     .prepare("identity_session"),
 );

@@ -1,6 +1,5 @@
 import { TRPCError } from "@trpc/server";
 import type { Identity } from "../auth/identity.js";
-import { resolveIdentity } from "../auth/identity.js";
 import type { Context } from "../context.js";
 import type { HubListener } from "../events/hub.js";
 import { eventsAfter, latestSeq, seqOf, type StoredEvent } from "../events/stored-event.js";
@@ -16,17 +15,6 @@ const PAGE = 200;
 /** An open stream: iterate it once; `close()` ends it from outside (client gone) and frees its slot. */
 export interface ProjectEventStream extends AsyncIterable<ProjectEvent> {
   close(): void;
-}
-
-/** The caller may still read the project: a live session or key with the scope, an enabled user, membership. */
-async function assertStillAllowed(ctx: Pick<Context, "db" | "auth">, authorization: string | undefined, projectId: string): Promise<void> {
-  const result = await resolveIdentity(ctx.db, ctx.auth, authorization);
-  if (result.status !== "ok") throw new TRPCError({ code: "UNAUTHORIZED", message: "The session or API key is no longer valid" });
-  const identity = result.identity;
-  if (identity.kind === "api_key" && !identity.scopes.includes("projects:read")) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "This API key lacks the projects:read scope" });
-  }
-  await projectAccess(ctx.db, identity, projectId);
 }
 
 /**
@@ -69,9 +57,8 @@ export async function openProjectEventStream(ctx: Context, identity: Identity, i
   let unsubscribe: () => void = () => {};
   // Streams of one credential on one project share their re-checks (every ACCESS_RECHECK_MS and after membership changes).
   const authorization = ctx.header("authorization");
-  const { db, auth } = ctx;
   const accessKey = `${projectId} ${authorization ?? ""}`;
-  const unwatch = ctx.accessWatch.watch(accessKey, () => assertStillAllowed({ db, auth }, authorization, projectId), (error) => {
+  const unwatch = ctx.accessWatch.watch(accessKey, { authorization, identity, projectId }, (error) => {
     denied ??= { error };
     notify();
   });
