@@ -58,6 +58,7 @@ export async function startServer(env: Env, options: StartOptions = {}): Promise
     dataDir: env.DATA_DIR,
     connectTimeoutSeconds: env.DATABASE_TIMEOUT_MS / 1000,
     statementTimeoutMs: env.DATABASE_TIMEOUT_MS,
+    maxConnections: env.DATABASE_POOL_MAX,
   });
   try {
     return await serve(env, logger, handle, true, options.trpcFastPath);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const log = await captureLog("info");
   logLines = log.lines;
   server = await startTestServer(
-    { DATABASE_URL: database.url, READY_TIMEOUT_MS: "1000", DATABASE_TIMEOUT_MS: String(DATABASE_TIMEOUT_MS) },
+    { ...database.serverEnv, READY_TIMEOUT_MS: "1000", DATABASE_TIMEOUT_MS: String(DATABASE_TIMEOUT_MS) },
     { logger: log.logger },
   );
   token = (await loginAdmin(server)).accessToken;

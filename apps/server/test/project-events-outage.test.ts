@@ -18,7 +18,7 @@ beforeAll(async () => {
   database = await openProxiedDatabase();
   const log = await captureLog("info");
   logLines = log.lines;
-  server = await startTestServer({ DATABASE_URL: database.url, DATABASE_TIMEOUT_MS: "1000" }, { logger: log.logger });
+  server = await startTestServer({ ...database.serverEnv, DATABASE_TIMEOUT_MS: "1000" }, { logger: log.logger });
 });
 
 afterAll(async () => {

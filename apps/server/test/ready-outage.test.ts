@@ -9,7 +9,7 @@ let server: TestServer;
 beforeAll(async () => {
   database = await openProxiedDatabase();
   // Generous, so a busy machine never turns a healthy answer into 503; an outage here is a reset, answered at once.
-  server = await startTestServer({ DATABASE_URL: database.url, READY_TIMEOUT_MS: "10000" });
+  server = await startTestServer({ ...database.serverEnv, READY_TIMEOUT_MS: "10000" });
 });
 
 afterAll(async () => {

@@ -7,6 +7,8 @@ export interface DatabaseConfig {
   connectTimeoutSeconds?: number;
   /** postgres:// only: statement_timeout of every pooled connection. */
   statementTimeoutMs?: number;
+  /** PostgreSQL only: the most connections the pool opens (default 10). */
+  maxConnections?: number;
 }
 
 export type DatabaseKind = "embedded" | "memory" | "postgres";
@@ -34,5 +36,6 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     url: config.url as string,
     ...(config.connectTimeoutSeconds === undefined ? {} : { connectTimeoutSeconds: config.connectTimeoutSeconds }),
     ...(config.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: config.statementTimeoutMs }),
+    ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
   });
 }

@@ -32,6 +32,7 @@ const EnvSchema = z
     WEB_DIR: z.string().min(1).default(resolve(repoRoot, "apps/web/dist")),
     READY_TIMEOUT_MS: positiveInt.default(2000),
     DATABASE_TIMEOUT_MS: positiveInt.default(2000),
+    DATABASE_POOL_MAX: positiveInt.default(10),
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
     HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
     REQUEST_TIMEOUT_MS: positiveInt.default(30_000),

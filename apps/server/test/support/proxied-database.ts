@@ -7,6 +7,12 @@ import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
 export interface ProxiedDatabase {
   url: string;
   proxy: TcpProxy;
+  /**
+   * Environment for a server on `url`. PGlite served over the wire protocol is one session that interleaves its
+   * connections' protocol messages (a portal bound on one can run on another): a server on it keeps to one pooled
+   * connection, as a real PostgreSQL never needs.
+   */
+  serverEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -34,6 +40,7 @@ export async function openProxiedDatabase(): Promise<ProxiedDatabase> {
   const auth = backing.url ? `${new URL(backing.url).username}:${new URL(backing.url).password}@` : "postgres:postgres@";
   return {
     url: `postgres://${auth}127.0.0.1:${proxy.port}/${database}`,
+    serverEnv: { DATABASE_URL: `postgres://${auth}127.0.0.1:${proxy.port}/${database}`, ...(backing.url ? {} : { DATABASE_POOL_MAX: "1" }) },
     proxy,
     close: async () => {
       await proxy.close();
