@@ -22,6 +22,16 @@ async function startExport(token: string, projectId: string, format: "json" | "c
 }
 
 describe("project export", () => {
+  it("takes a request without a body (the format defaults to json), and refuses a JSON null body with 400, queueing nothing", async () => {
+    const { tokens } = await signUp(server);
+    const project = await createProject(server, tokens.accessToken);
+    const plain = await server.rest(`/projects/${project.id}/exports`, { method: "POST", headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect(plain.status).toBe(202);
+    const nullBody = await server.rest(`/projects/${project.id}/exports`, { method: "POST", headers: { authorization: `Bearer ${tokens.accessToken}`, "content-type": "application/json" }, body: "null" });
+    expect(nullBody.status).toBe(400);
+    expect(await nullBody.json()).toMatchObject({ code: "BAD_REQUEST", message: "Request body must be a JSON object" });
+  });
+
   it("answers 202 with Location and a queued job, which finishes with a JSON file of project, members, tasks and audit trail", async () => {
     const { tokens, user } = await signUp(server);
     const project = await createProject(server, tokens.accessToken, { name: "Exported" });

@@ -10,7 +10,7 @@ export interface RoutedInput {
 }
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown> };
-type Operation = { requestBody?: { content?: Record<string, { schema?: JsonSchema } | undefined> } };
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema } | undefined> } };
 
 function fieldsOf(input: z.ZodObject): string[] | undefined {
   const fields = input.meta()?.[AT_LEAST_ONE_OF];
@@ -29,6 +29,9 @@ export function describeRequestBodies(document: OpenAPIObject, inputs: RoutedInp
     if (!body || !(input instanceof z.ZodObject)) continue;
     if (input.def.catchall instanceof z.ZodNever) body.additionalProperties = false;
     const fields = fieldsOf(input);
+    // Every field optional (an export's format has a default): the server takes a request without a body as {}.
+    const required = body.required;
+    if (!fields && operation?.requestBody && (!Array.isArray(required) || required.length === 0)) operation.requestBody.required = false;
     if (!fields) continue;
     body.description = `Send at least one of ${fields.join(", ")}.`;
     body.minProperties = 1;

@@ -43,7 +43,7 @@ async function inputOf(req: IncomingMessage, match: RouteMatch, bodyLimit: numbe
       const clash = Object.keys(params).find((name) => Object.hasOwn(body, name));
       if (clash !== undefined) throw new BodyError(400, "BAD_REQUEST", `${clash} is given by the path and cannot be sent in the body`);
       Object.assign(input, body);
-    } else if (body !== undefined && body !== null) throw new BodyError(400, "BAD_REQUEST", "Request body must be a JSON object");
+    } else if (body !== undefined) throw new BodyError(400, "BAD_REQUEST", "Request body must be a JSON object");
   } else {
     addParams(route.input, input, query);
   }

@@ -67,7 +67,11 @@ afterAll(async () => {
 // deletes and password changes never reach another's cases.
 describe.concurrent("schema-driven fuzz of /openapi.json", () => {
   for (const op of operations) {
-    it(`${op.method} ${op.path} (${op.operationId}) answers every generated request as documented, never 5xx`, async () => {
+    // An import's body is an array of rows the job validates (a bad row fails the job with a per-row report, not the
+    // request): the generator and verdicts here are built for object bodies judged at request time. Imports are
+    // covered by test/jobs-import.test.ts (each refusal, every bad row reported, nothing created).
+    const arrayBody = (op.body as { type?: unknown } | undefined)?.type === "array";
+    it.skipIf(arrayBody)(`${op.method} ${op.path} (${op.operationId}) answers every generated request as documented, never 5xx${arrayBody ? " (skipped because its array body is validated row by row in the job: see jobs-import.test.ts)" : ""}`, async () => {
       const world = new World(server, () => bootstrapToken);
       const tally = newTally();
       tallies.set(op.operationId, tally);
