@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { NO_FILTERS, type TaskFilters } from "./task-filters.js";
+import { MemberOptions } from "./member-options.js";
 import { PRIORITIES, PRIORITY_LABELS, SORTS, SORT_LABELS, STATUSES, STATUS_LABELS, type Member } from "./task-types.js";
 
 interface BoardFiltersProps {
@@ -50,11 +51,7 @@ export function BoardFilters({ filters, members, onChange }: BoardFiltersProps) 
           <select value={filters.assigneeId} onChange={(event) => set("assigneeId", event.target.value)}>
             <option value="">Anyone</option>
             <option value="me">Me</option>
-            {members.map((member) => (
-              <option key={member.userId} value={member.userId}>
-                {member.name ?? member.username}
-              </option>
-            ))}
+            <MemberOptions members={members} />
           </select>
         </label>
         <label>

@@ -1,4 +1,5 @@
 import { FIELD_LABELS, type TaskDraft } from "./task-draft.js";
+import { MemberOptions } from "./member-options.js";
 import { PRIORITIES, PRIORITY_LABELS, STATUSES, STATUS_LABELS, type Member } from "./task-types.js";
 
 interface TaskFieldsProps {
@@ -44,11 +45,7 @@ export function TaskFields({ draft, members, onChange }: TaskFieldsProps) {
         {FIELD_LABELS.assigneeId}
         <select name="assigneeId" value={draft.assigneeId} onChange={(event) => set("assigneeId", event.target.value)}>
           <option value="">Unassigned</option>
-          {members.map((member) => (
-            <option key={member.userId} value={member.userId}>
-              {member.name ?? member.username}
-            </option>
-          ))}
+          <MemberOptions members={members} />
         </select>
       </label>
       <label>
