@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { NO_FILTERS, type TaskFilters } from "./task-filters.js";
+import { EnumOptions } from "./enum-options.js";
 import { MemberOptions } from "./member-options.js";
 import { PRIORITIES, PRIORITY_LABELS, SORTS, SORT_LABELS, STATUSES, STATUS_LABELS, type Member } from "./task-types.js";
 
@@ -28,22 +29,14 @@ export function BoardFilters({ filters, members, onChange }: BoardFiltersProps) 
           Status
           <select value={filters.status} onChange={(event) => set("status", event.target.value as TaskFilters["status"])}>
             <option value="">Any</option>
-            {STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {STATUS_LABELS[status]}
-              </option>
-            ))}
+            <EnumOptions values={STATUSES} labels={STATUS_LABELS} />
           </select>
         </label>
         <label>
           Priority
           <select value={filters.priority} onChange={(event) => set("priority", event.target.value as TaskFilters["priority"])}>
             <option value="">Any</option>
-            {PRIORITIES.map((priority) => (
-              <option key={priority} value={priority}>
-                {PRIORITY_LABELS[priority]}
-              </option>
-            ))}
+            <EnumOptions values={PRIORITIES} labels={PRIORITY_LABELS} />
           </select>
         </label>
         <label>
@@ -69,11 +62,7 @@ export function BoardFilters({ filters, members, onChange }: BoardFiltersProps) 
         <label>
           Sort by
           <select value={filters.sort} onChange={(event) => set("sort", event.target.value as TaskFilters["sort"])}>
-            {SORTS.map((sort) => (
-              <option key={sort} value={sort}>
-                {SORT_LABELS[sort]}
-              </option>
-            ))}
+            <EnumOptions values={SORTS} labels={SORT_LABELS} />
           </select>
         </label>
         <label>

@@ -1,4 +1,5 @@
 import { FIELD_LABELS, type TaskDraft } from "./task-draft.js";
+import { EnumOptions } from "./enum-options.js";
 import { MemberOptions } from "./member-options.js";
 import { PRIORITIES, PRIORITY_LABELS, STATUSES, STATUS_LABELS, type Member } from "./task-types.js";
 
@@ -24,21 +25,13 @@ export function TaskFields({ draft, members, onChange }: TaskFieldsProps) {
       <label>
         {FIELD_LABELS.status}
         <select name="status" value={draft.status} onChange={(event) => set("status", event.target.value as TaskDraft["status"])}>
-          {STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
-            </option>
-          ))}
+          <EnumOptions values={STATUSES} labels={STATUS_LABELS} />
         </select>
       </label>
       <label>
         {FIELD_LABELS.priority}
         <select name="priority" value={draft.priority} onChange={(event) => set("priority", event.target.value as TaskDraft["priority"])}>
-          {PRIORITIES.map((priority) => (
-            <option key={priority} value={priority}>
-              {PRIORITY_LABELS[priority]}
-            </option>
-          ))}
+          <EnumOptions values={PRIORITIES} labels={PRIORITY_LABELS} />
         </select>
       </label>
       <label>
