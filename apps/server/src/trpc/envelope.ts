@@ -64,19 +64,20 @@ export function createEnvelopes(router: AnyTRPCRouter) {
   const identity = config.transformer === defaultTransformer;
   const serialize = (json: TRPCResponse | TRPCResponse[]): string => JSON.stringify(identity ? json : transformTRPCResponse(config, json));
 
-  const response = (outcome: CallOutcome, site: ErrorSite): TRPCResponse =>
-    outcome.ok ? { result: { data: outcome.data } } : { error: getErrorShape({ config, error: outcome.error, ...site }) };
+  // The site is only asked for when there is an error to shape: a success builds nothing for it.
+  const response = (outcome: CallOutcome, siteOf: (index: number) => ErrorSite, index: number): TRPCResponse =>
+    outcome.ok ? { result: { data: outcome.data } } : { error: getErrorShape({ config, error: outcome.error, ...siteOf(index) }) };
 
   return {
     /** A single call (httpLink): its envelope, with the status of its error or 200. */
-    single(outcome: CallOutcome, site: ErrorSite): Answer {
-      const json = response(outcome, site);
+    single(outcome: CallOutcome, siteOf: (index: number) => ErrorSite): Answer {
+      const json = response(outcome, siteOf, 0);
       const status = getHTTPStatusCode([json], outcome.ok ? [] : [outcome.error]);
       return { status, body: serialize(json) };
     },
     /** A batch (httpBatchLink): an array of envelopes in call order. */
     batch(outcomes: CallOutcome[], siteOf: (index: number) => ErrorSite): Answer {
-      const json = outcomes.map((outcome, index) => response(outcome, siteOf(index)));
+      const json = outcomes.map((outcome, index) => response(outcome, siteOf, index));
       const errors = outcomes.map((outcome) => (outcome.ok ? undefined : outcome.error));
       return { status: getHTTPStatusCode(json, errors), body: serialize(json) };
     },
