@@ -5,7 +5,7 @@ import type { ContextFactory } from "../http/request-info.js";
 import { callInputs } from "./call-inputs.js";
 import { createCallPlanner, type CallPlan } from "./call-plan.js";
 import { createEnvelopes, isDataStream, settled, streamOnlyError, type Answer, type CallOutcome, type ErrorSite } from "./envelope.js";
-import { guardedInput, refusal } from "./input-guard.js";
+import { guardedInput, guardQuery, refusal } from "./input-guard.js";
 import { sendTrpcJson, varyLikeTrpc } from "./send.js";
 
 export interface TrpcFastPathOptions {
@@ -45,8 +45,11 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
     let refused: TRPCError | undefined;
     let text: string | null | undefined;
     try {
-      const body = await guardedInput(req, bodyLimit, call.params);
-      text = call.method === "GET" ? call.params.get("input") : withoutBom(body);
+      // A GET is checked without an await: no body to read, so no tick to wait.
+      if (call.method === "GET") {
+        guardQuery(req, bodyLimit, call.params);
+        text = call.params.get("input");
+      } else text = withoutBom(await guardedInput(req, bodyLimit, call.params));
     } catch (cause) {
       refused = cause instanceof BodyError ? refusal(cause, res) : getTRPCErrorFromUnknown(cause);
     }
