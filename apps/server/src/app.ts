@@ -90,7 +90,9 @@ export function createApp(options: AppOptions): Server {
   const notFound = (req: IncomingMessage, res: ServerResponse, path: string) =>
     sendError(res, 404, { code: "NOT_FOUND", message: `No route for ${req.method ?? "GET"} ${path}` });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  // Synchronous up to the surface: the hot paths (/trpc, /api/v1) return their handler's promise without another
+  // async frame around it; only the rarely hit pages that await something go through `other`.
+  function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> | void {
     res.setHeader("x-request-id", observer.begin(req, res, path).requestId);
     secure(res);
     const readOnly = req.method === "GET" || req.method === "HEAD";
@@ -113,18 +115,29 @@ export function createApp(options: AppOptions): Server {
       return openApiJson.send(req, res, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" });
     }
     if (path === METRICS_PATH && readOnly && serveMetrics) return serveMetrics(req, res);
-    if (readOnly && (await serveDocs(req, res, path))) return;
-    if (readOnly && web && (await web.serve(req, res, path))) return;
+    if (readOnly) return other(req, res, path);
     notFound(req, res, path);
+  }
+
+  async function other(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (await serveDocs(req, res, path)) return;
+    if (web && (await web.serve(req, res, path))) return;
+    notFound(req, res, path);
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    try {
+      await handle(req, res, path);
+    } catch (error) {
+      onServerError(error, path, requestInfoOf(req, res, hops).requestId);
+      if (!res.headersSent) sendError(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
+      else res.destroy();
+    }
   }
 
   const server = createServer(options.limits ? serverOptionsFor(options.limits) : {}, (req, res) => {
     const path = pathOf(req);
-    const handled = handle(req, res, path).catch((error: unknown) => {
-      onServerError(error, path, requestInfoOf(req, res, hops).requestId);
-      if (!res.headersSent) sendError(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
-      else res.destroy();
-    });
+    const handled = serve(req, res, path);
     onAbandoned(res, handled, () => logger.debug({ requestId: requestInfoOf(req, res, hops).requestId, path }, "client closed the connection mid-request"));
   });
   return options.limits ? capConnections(server, options.limits) : server;

@@ -57,6 +57,10 @@ export interface RequestObserver {
 
 const UNMATCHED = "unmatched";
 
+/** The exchange lives on its request, not in a WeakMap (see request-info.ts: a WeakMap kept requests alive). */
+const EXCHANGE = Symbol("exchange");
+type WithExchange = IncomingMessage & { [EXCHANGE]?: Exchange };
+
 /**
  * The access log and request metrics: one line per request (debug for health, readiness and metrics, else info)
  * with its request id, surface, method, route template or procedures, status, duration, caller and client IP;
@@ -64,8 +68,6 @@ const UNMATCHED = "unmatched";
  */
 export function createRequestObserver(options: RequestObserverOptions): RequestObserver {
   const { logger, metrics, trpcPrefix } = options;
-  const exchanges = new WeakMap<IncomingMessage, Exchange>();
-  const responses = new WeakMap<ServerResponse, Exchange>();
   const labels = new Map<string, RouteLabels>();
   const labelsFor = (surface: string, route: string): RouteLabels => {
     const key = `${surface} ${route}`;
@@ -83,7 +85,7 @@ export function createRequestObserver(options: RequestObserverOptions): RequestO
   const trpcPrefixLength = trpcPrefix.length + 1;
 
   function finish(this: ServerResponse): void {
-    const exchange = responses.get(this);
+    const exchange = (this.req as WithExchange)[EXCHANGE];
     if (!exchange) return;
     const seconds = (performance.now() - exchange.started) / 1000;
     const status = this.writableFinished || this.headersSent ? this.statusCode : 499;
@@ -130,14 +132,13 @@ export function createRequestObserver(options: RequestObserverOptions): RequestO
     begin(req, res, path) {
       const exchange = new Exchange(req, path, surfaceOf(path));
       exchange.info = options.infoOf(req, res, exchange.identified);
-      exchanges.set(req, exchange);
-      responses.set(res, exchange);
+      (req as WithExchange)[EXCHANGE] = exchange;
       metrics?.started();
       res.once("close", finish);
       return exchange.info;
     },
     routed(req, route) {
-      const exchange = exchanges.get(req);
+      const exchange = (req as WithExchange)[EXCHANGE];
       if (exchange) exchange.route = route;
     },
   };

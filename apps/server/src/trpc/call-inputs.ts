@@ -30,27 +30,42 @@ function parse(text: string, isBatch: boolean, count: number, deserialize: (inpu
   return inputs;
 }
 
+/** One object per request, its methods on the prototype: no closures to allocate for a call that has no input. */
+class LazyInputs implements CallInputs {
+  private loaded: Parsed | undefined;
+
+  constructor(
+    private readonly text: string | null | undefined,
+    private readonly isBatch: boolean,
+    private readonly count: number,
+    private readonly deserialize: (input: unknown) => unknown,
+  ) {}
+
+  read(index: number): Promise<unknown> {
+    const parsed = (this.loaded ??= this.load());
+    return parsed.ok ? Promise.resolve(parsed.inputs[index]) : Promise.reject(parsed.error);
+  }
+
+  parsed(index: number): unknown {
+    return this.loaded?.ok ? this.loaded.inputs[index] : undefined;
+  }
+
+  private load(): Parsed {
+    try {
+      return { ok: true, inputs: parse(this.text ?? "", this.isBatch, this.count, this.deserialize) };
+    } catch (cause) {
+      if (cause instanceof TRPCError) return { ok: false, error: cause };
+      const message = cause instanceof Error ? cause.message : "Invalid input";
+      return { ok: false, error: new TRPCError({ code: "BAD_REQUEST", message, cause }) };
+    }
+  }
+}
+
 /**
  * Inputs from `text` (the `input` query parameter of a GET, or a POST body; empty or absent means none): one
  * input, or for a batch an object keyed by call index. Any parse failure is BAD_REQUEST with the parser's message,
  * the same error every call of the request then gets.
  */
 export function callInputs(text: string | null | undefined, isBatch: boolean, count: number, deserialize: (input: unknown) => unknown): CallInputs {
-  let parsed: Parsed | undefined;
-  const load = (): Parsed => {
-    try {
-      return { ok: true, inputs: parse(text ?? "", isBatch, count, deserialize) };
-    } catch (cause) {
-      if (cause instanceof TRPCError) return { ok: false, error: cause };
-      const message = cause instanceof Error ? cause.message : "Invalid input";
-      return { ok: false, error: new TRPCError({ code: "BAD_REQUEST", message, cause }) };
-    }
-  };
-  return {
-    read: (index) => {
-      parsed ??= load();
-      return parsed.ok ? Promise.resolve(parsed.inputs[index]) : Promise.reject(parsed.error);
-    },
-    parsed: (index) => (parsed?.ok ? parsed.inputs[index] : undefined),
-  };
+  return new LazyInputs(text, isBatch, count, deserialize);
 }

@@ -5,8 +5,8 @@ import type { ContextFactory } from "../http/request-info.js";
 import { callInputs } from "./call-inputs.js";
 import { createCallPlanner, type CallPlan } from "./call-plan.js";
 import { createEnvelopes, isDataStream, settled, streamOnlyError, type Answer, type CallOutcome, type ErrorSite } from "./envelope.js";
-import { guardedInput, refusal } from "./input-guard.js";
-import { sendTrpcJson } from "./send.js";
+import { guardedInput, guardQuery, refusal } from "./input-guard.js";
+import { sendTrpcJson, varyLikeTrpc } from "./send.js";
 
 export interface TrpcFastPathOptions {
   router: AnyTRPCRouter;
@@ -20,8 +20,6 @@ export interface TrpcFastPathOptions {
 
 /** The method each procedure type answers (tRPC's map without method override); a 405 names it in `Allow`. */
 const ACCEPTED: Record<TRPCProcedureType, "GET" | "POST"> = { query: "GET", mutation: "POST", subscription: "GET" };
-/** tRPC varies every answer on how the client asked to be answered. */
-const VARY = "trpc-accept, accept";
 /** The type a Fetch `Response` gives a string body without one: what tRPC's request-level errors carry. */
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
 
@@ -47,8 +45,11 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
     let refused: TRPCError | undefined;
     let text: string | null | undefined;
     try {
-      const body = await guardedInput(req, bodyLimit, call.params);
-      text = call.method === "GET" ? call.params.get("input") : withoutBom(body);
+      // A GET is checked without an await: no body to read, so no tick to wait.
+      if (call.method === "GET") {
+        guardQuery(req, bodyLimit, call.params);
+        text = call.params.get("input");
+      } else text = withoutBom(await guardedInput(req, bodyLimit, call.params));
     } catch (cause) {
       refused = cause instanceof BodyError ? refusal(cause, res) : getTRPCErrorFromUnknown(cause);
     }
@@ -96,7 +97,7 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
       const outcome = await outcomes[0];
       if (!outcome) throw new Error("A tRPC request without a call");
       if (outcome.ok && isDataStream(outcome.data)) throw streamOnlyError();
-      return envelopes.single(outcome, site(0));
+      return envelopes.single(outcome, site);
     } catch (cause) {
       // What tRPC answers when building the answer itself fails (an output JSON cannot encode, a stream-like one).
       const error = getTRPCErrorFromUnknown(cause);
@@ -111,9 +112,10 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
       if (declaredTooLarge(req, bodyLimit)) res.setHeader("connection", "close");
       return sendTrpcJson(res, 204, {}, undefined);
     }
-    const headers: OutgoingHttpHeaders = { vary: VARY };
+    const headers: OutgoingHttpHeaders = {};
     const { status, body } = await answer(call, req, res, headers);
     headers["content-type"] ??= TEXT_PLAIN;
+    varyLikeTrpc(res);
     // A status a procedure set on the response itself wins, as in tRPC's adapter.
     sendTrpcJson(res, res.statusCode === 200 ? status : res.statusCode, headers, body);
   }

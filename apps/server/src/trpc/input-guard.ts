@@ -24,16 +24,22 @@ function tooDeepFor(text: string, params: URLSearchParams): boolean {
  * Other content types (form data, binary) are not read: they stream into tRPC, which cuts them off itself.
  */
 export async function guardedInput(req: IncomingMessage, limit: number, params: URLSearchParams): Promise<string | undefined> {
-  if (declaredTooLarge(req, limit)) throw tooLarge(limit);
   if (req.method === "GET" || req.method === "HEAD") {
-    const input = params.get("input");
-    if (input && tooDeepFor(input, params)) throw tooDeep();
+    guardQuery(req, limit, params);
     return undefined;
   }
+  if (declaredTooLarge(req, limit)) throw tooLarge(limit);
   if (!isJsonType(req.headers["content-type"])) return undefined;
   const text = (await readBody(req, limit)).toString("utf8");
   if (tooDeepFor(text, params)) throw tooDeep();
   return text;
+}
+
+/** {@link guardedInput} for a GET (or HEAD), synchronously: the declared size and the depth of `?input=`. */
+export function guardQuery(req: IncomingMessage, limit: number, params: URLSearchParams): void {
+  if (declaredTooLarge(req, limit)) throw tooLarge(limit);
+  const input = params.get("input");
+  if (input && tooDeepFor(input, params)) throw tooDeep();
 }
 
 /**
