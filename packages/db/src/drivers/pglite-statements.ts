@@ -1,4 +1,5 @@
-import { protocol, type messages, type PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
+import { MemoryFS, protocol, type messages, type PGlite, type QueryOptions, type Results, type Transaction } from "@electric-sql/pglite";
+import { bindExecuteSync, type WireValue } from "./pglite-messages.js";
 import { toResults, type Field } from "./pglite-results.js";
 
 const { serialize } = protocol;
@@ -63,7 +64,7 @@ class StatementCache {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
   const message = new Uint8Array(length);
@@ -82,13 +83,13 @@ function asQueryError(error: unknown, query: string, params: unknown[], options:
 }
 
 /** One round into the WASM backend: every message at once, ending in Sync (errors are thrown after the Sync). */
-function exchange(client: PGlite, parts: Uint8Array[], options: QueryOptions | undefined): Promise<messages.BackendMessage[]> {
-  return client.execProtocolStream(concat(parts), { syncToFs: false, ...(options?.onNotice ? { onNotice: options.onNotice } : {}) });
+function exchange(client: PGlite, message: Uint8Array, options: QueryOptions | undefined): Promise<messages.BackendMessage[]> {
+  return client.execProtocolStream(message, { syncToFs: false, ...(options?.onNotice ? { onNotice: options.onNotice } : {}) });
 }
 
 async function prepareStatement(client: PGlite, cache: StatementCache, text: string, options: QueryOptions | undefined): Promise<Statement> {
   const name = cache.nextName();
-  const replies = await exchange(client, [...cache.takeCloses(), serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()], options);
+  const replies = await exchange(client, concat([...cache.takeCloses(), serialize.parse({ name, text }), serialize.describe({ type: "S", name }), serialize.sync()]), options);
   const parameters = replies.find((reply) => reply.name === "parameterDescription") as messages.ParameterDescriptionMessage | undefined;
   const row = replies.find((reply) => reply.name === "rowDescription") as messages.RowDescriptionMessage | undefined;
   const statement = {
@@ -100,12 +101,12 @@ async function prepareStatement(client: PGlite, cache: StatementCache, text: str
   return statement;
 }
 
-function bindValues(client: PGlite, statement: Statement, params: unknown[], options: QueryOptions | undefined): (string | null)[] {
+function bindValues(client: PGlite, statement: Statement, params: unknown[], options: QueryOptions | undefined): WireValue[] {
   return params.map((param, i) => {
     if (param === null || param === undefined) return null;
     const oid = statement.paramTypes[i] ?? 0;
     const serializer = options?.serializers?.[oid] ?? client.serializers[oid];
-    return serializer ? serializer(param) : String(param);
+    return serializer ? (serializer(param) as WireValue) : String(param);
   });
 }
 
@@ -118,7 +119,7 @@ async function run<T>(client: PGlite, cache: StatementCache, text: string, param
   try {
     const statement = cache.get(text) ?? (await prepareStatement(client, cache, text, options));
     const values = bindValues(client, statement, params, options);
-    const replies = await exchange(client, [...cache.takeCloses(), serialize.bind({ statement: statement.name, values }), serialize.execute(), serialize.sync()], options);
+    const replies = await exchange(client, bindExecuteSync(cache.takeCloses(), statement.name, values), options);
     return toResults<T>(client, replies, statement.fields, options);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -136,12 +137,22 @@ function repeated(text: string, options: QueryOptions | undefined): boolean {
 }
 
 /**
+ * Whether PGlite's filesystem keeps anything to write back after a query. Its Node and in-memory filesystems write
+ * through (their `syncToFs` is the no-op they inherit); PGlite still runs the no-op under a mutex after every
+ * query, a fifth of the garbage a cached query made.
+ */
+function syncsToFs(client: PGlite): boolean {
+  return client.fs === undefined || client.fs.syncToFs !== MemoryFS.prototype.syncToFs;
+}
+
+/**
  * Makes PGlite keep the statements drizzle sends as named prepared statements (a bounded cache keyed by SQL text),
  * for `query` and for `query` on the handle a transaction passes to its callback. Same locking as PGlite's own
  * `query` (the transaction mutex outside a transaction, the query mutex always), same results and errors.
  */
 export function prepareStatements(client: PGlite): void {
   const cache = new StatementCache();
+  const sync = syncsToFs(client);
   const query = client.query.bind(client);
   client.query = (async <T>(text: string, params?: Params, options?: QueryOptions): Promise<Results<T>> => {
     if (!repeated(text, options)) return query<T>(text, params, options);
@@ -149,7 +160,7 @@ export function prepareStatements(client: PGlite): void {
     return client._runExclusiveTransaction(() =>
       client._runExclusiveQuery(async () => {
         const result = await run<T>(client, cache, text, params ?? [], options, true);
-        await client.syncToFs();
+        if (sync) await client.syncToFs();
         return result;
       }),
     );
