@@ -84,8 +84,16 @@ export async function createTask(sql: Sql, task: NewTask) {
     if (!row) throw new Error("task insert returned nothing");
     const changes = { title: { before: null, after: task.title }, status: { before: null, after: task.status }, priority: { before: null, after: task.priority }, tags: { before: null, after: task.tags } };
     const eventId = randomUUID();
-    await tx`select pg_advisory_xact_lock(${0x0cade}, hashtext(${task.projectId})), pg_notify(${"cadence_project_events"}, ${`${task.projectId}:${eventId}`})`;
-    await tx`insert into "audit_events" ("id", "seq", "at", "actor_id", "actor_kind", "action", "entity_type", "entity_id", "project_id", "request_id", "changes") values (${eventId}, default, default, ${task.createdBy}, ${"user"}, ${"task.create"}, ${"task"}, ${row.id as string}, ${task.projectId}, ${task.requestId}, ${tx.json(changes)})`;
+    // events/publish.ts insertAnnouncedEvent: the project's event lock, the NOTIFY and the audit row in one statement.
+    await tx`
+    with announced as materialized (
+      select pg_advisory_xact_lock(${0x0cade}, hashtext(${task.projectId}::text)) as locked,
+             pg_notify(${"cadence_project_events"}, ${`${task.projectId}:${eventId}`}::text) as notified
+    )
+    insert into audit_events (id, actor_id, actor_kind, action, entity_type, entity_id, project_id, request_id, changes)
+    select ${eventId}::uuid, ${task.createdBy}::uuid, ${"user"}::actor_kind, ${"task.create"}::text, ${"task"}::text,
+           ${row.id as string}::uuid, ${task.projectId}::uuid, ${task.requestId}::text, ${JSON.stringify(changes)}::jsonb
+    from announced`;
     return row;
   });
 }

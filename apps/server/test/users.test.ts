@@ -35,6 +35,17 @@ describe("/api/v1/users/me", () => {
     expect(((await cleared.json()) as UserJson).name).toBeNull();
   });
 
+  it("GET answers exactly what the last PATCH answered, timestamps to the millisecond, on both surfaces", async () => {
+    // users.me reads the caller from the identity check's query (timestamps formatted by SQL), the PATCH from the
+    // written row (formatted in JS): the two must agree.
+    const { tokens } = await signUp(server);
+    const patched = (await (await server.rest("/users/me", json("PATCH", { name: "Same on every path" }, tokens.accessToken))).json()) as UserJson;
+    expect(patched.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await (await server.rest("/users/me", bearer(tokens.accessToken))).json()).toEqual(patched);
+    const trpc = await fetch(`${server.url}/trpc/users.me`, bearer(tokens.accessToken));
+    expect(((await trpc.json()) as { result: { data: UserJson } }).result.data).toEqual(patched);
+  });
+
   it("PATCH refuses any other field, an empty body, and an email someone else has", async () => {
     const { tokens } = await signUp(server);
     const other = await register(server);

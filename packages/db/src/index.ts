@@ -4,4 +4,4 @@ export { DataDirInUseError } from "./data-dir-lock.js";
 export type { PoolStats } from "./pool-stats.js";
 export type { Database, DatabaseHandle, DriverName, Executor, Schema, SqlRows, Transaction } from "./database.js";
 export * from "./schema/index.js";
-export { prepared, rawRows } from "./prepared.js";
+export { prepared, preparedSql, rawRows } from "./prepared.js";

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Executor } from "./database.js";
 
 /** What a drizzle `.prepare(name)` gives back, as far as running it is concerned. */
@@ -64,4 +65,28 @@ export function rawRows<T>(query: PreparedQuery, placeholderValues: Record<strin
   const runnable = query as Partial<RawRunnable>;
   if (typeof runnable.all !== "function") throw new Error("rawRows: this drizzle prepared query has no driver-level all()");
   return runnable.all(placeholderValues) as Promise<T[]>;
+}
+
+/** What drizzle's sessions (both drivers) offer to prepare a query they did not build: typed internal by drizzle. */
+interface RawPreparing {
+  dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } };
+  prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, isResponseInArrayMode: boolean): PreparedQuery;
+}
+
+/**
+ * A statement drizzle's query builders cannot express (a CTE feeding an insert), prepared like {@link prepared}'s
+ * queries: built once per database, rebound to each executor's connection, and on postgres.js a named server-side
+ * statement. An unprepared statement with parameters costs postgres.js two round trips (describe, then execute) and
+ * drizzle a rebuild of its SQL on every run. `build` must use only `sql.placeholder` for per-call values; `execute`
+ * resolves to the driver's raw result, not mapped rows.
+ */
+export function preparedSql(name: string, build: () => SQL): (executor: Executor) => PreparedQuery {
+  return prepared((db) => {
+    const session = sessionOf(db) as SessionInternals & Partial<RawPreparing>;
+    if (typeof session.prepareQuery !== "function" || typeof (session.dialect as Partial<RawPreparing["dialect"]>).sqlToQuery !== "function") {
+      throw new Error("preparedSql: this drizzle session cannot prepare raw SQL");
+    }
+    const dialect = session.dialect as RawPreparing["dialect"];
+    return session.prepareQuery(dialect.sqlToQuery(build()), undefined, name, false);
+  });
 }

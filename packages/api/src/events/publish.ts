@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { AuditChanges, Executor } from "@cadence/db";
+import { preparedSql, type AuditChanges, type Executor } from "@cadence/db";
 
 /** The PostgreSQL channel every instance listens on; a payload is `<projectId>:<auditEventId>`, ids only. */
 export const PROJECT_EVENTS_CHANNEL = "cadence_project_events";
@@ -31,6 +31,19 @@ export interface ProjectAuditRow {
   changes: AuditChanges;
 }
 
+const announcedEvent = preparedSql("audit_announced_insert", () => {
+  const ph = (name: keyof ProjectAuditRow | "payload") => sql.placeholder(name);
+  return sql`
+    with announced as materialized (
+      select pg_advisory_xact_lock(${PROJECT_EVENTS_LOCK_SPACE}, hashtext(${ph("projectId")}::text)) as locked,
+             pg_notify(${PROJECT_EVENTS_CHANNEL}, ${ph("payload")}::text) as notified
+    )
+    insert into audit_events (id, actor_id, actor_kind, action, entity_type, entity_id, project_id, request_id, changes)
+    select ${ph("id")}::uuid, ${ph("actorId")}::uuid, ${ph("actorKind")}::actor_kind, ${ph("action")}::text, ${ph("entityType")}::text,
+           ${ph("entityId")}::uuid, ${ph("projectId")}::uuid, ${ph("requestId")}::text, ${ph("changes")}::jsonb
+    from announced`;
+});
+
 /**
  * Records a project's audit event and announces it, in one statement of the writing transaction. NOTIFY is
  * delivered only when the transaction commits, so a rolled-back change is never announced. The transaction-scoped
@@ -39,15 +52,8 @@ export interface ProjectAuditRow {
  * keeps the lock from its taking to COMMIT to one round trip: writers of one project queue on it across instances.
  */
 export async function insertAnnouncedEvent(tx: Executor, row: ProjectAuditRow): Promise<void> {
-  await tx.execute(sql`
-    with announced as materialized (
-      select pg_advisory_xact_lock(${PROJECT_EVENTS_LOCK_SPACE}, hashtext(${row.projectId})) as locked,
-             pg_notify(${PROJECT_EVENTS_CHANNEL}, ${`${row.projectId}:${row.id}`}) as notified
-    )
-    insert into audit_events (id, actor_id, actor_kind, action, entity_type, entity_id, project_id, request_id, changes)
-    select ${row.id}::uuid, ${row.actorId}::uuid, ${row.actorKind}::actor_kind, ${row.action}::text, ${row.entityType}::text,
-           ${row.entityId}::uuid, ${row.projectId}::uuid, ${row.requestId}::text, ${JSON.stringify(row.changes)}::jsonb
-    from announced`);
+  // Prepared: one round trip, and no SQL built per write (see preparedSql).
+  await announcedEvent(tx).execute({ ...row, payload: `${row.projectId}:${row.id}`, changes: JSON.stringify(row.changes) });
 }
 
 /**

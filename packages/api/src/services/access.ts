@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
-import { prepared, projectMembers, projects, type Executor } from "@cadence/db";
+import { prepared, projectMembers, projects, rawRows, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
+import { outputColumns } from "./output-columns.js";
 
 export interface ProjectAccess {
   projectId: string;
@@ -12,9 +13,10 @@ export interface ProjectAccess {
 
 export const projectNotFound = () => new TRPCError({ code: "NOT_FOUND", message: "Project not found" });
 
+// Every project request asks it: its row is read as the driver returns it (see outputColumns), without drizzle's mapping.
 const memberRole = prepared((db) =>
   db
-    .select({ id: projects.id, role: projectMembers.role })
+    .select(outputColumns({ id: projects.id, role: projectMembers.role }))
     .from(projects)
     .leftJoin(projectMembers, and(eq(projectMembers.projectId, projects.id), eq(projectMembers.userId, sql.placeholder("userId"))))
     .where(eq(projects.id, sql.placeholder("projectId")))
@@ -26,7 +28,7 @@ const memberRole = prepared((db) =>
  * one, so existence never leaks; admins see everything.
  */
 export async function projectAccess(db: Executor, identity: Identity, projectId: string): Promise<ProjectAccess> {
-  const [row] = await memberRole(db).execute({ userId: identity.userId, projectId });
+  const [row] = await rawRows<{ id: string; role: ProjectAccess["role"] }>(memberRole(db), { userId: identity.userId, projectId });
   const isAdmin = identity.role === "admin";
   if (!row || (row.role === null && !isAdmin)) throw projectNotFound();
   return { projectId, role: row.role, isAdmin };

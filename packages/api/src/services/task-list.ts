@@ -1,5 +1,4 @@
-import { and, count, eq, gt, ilike, is, lt, or, sql, type SQL } from "drizzle-orm";
-import { PgTimestamp } from "drizzle-orm/pg-core";
+import { and, eq, gt, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { prepared, projectMembers, rawRows, tasks, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
@@ -8,6 +7,7 @@ import { toPage } from "../schemas/common.js";
 import type { MyTaskListInput, Task, TaskListInput } from "../schemas/tasks.js";
 import { projectAccess } from "./access.js";
 import { likePattern } from "./like.js";
+import { outputColumns } from "./output-columns.js";
 import { taskColumns } from "./tasks.js";
 
 type Filters = Omit<TaskListInput, "projectId" | "assigneeId">;
@@ -20,17 +20,8 @@ const sortColumns = {
   title: tasks.title,
 } as const;
 
-/**
- * Every task column under its output name, timestamps as the ISO strings `toTask` would make (to_char's MS truncates
- * to the millisecond as a JS Date does): a page's rows come back from the driver as the output objects themselves,
- * without drizzle's per-row mapping and a Date per timestamp (~110 µs of a 20-row page).
- */
-const taskOutputColumns = Object.fromEntries(
-  Object.entries(taskColumns).map(([name, column]) => [
-    name,
-    (is(column, PgTimestamp) ? sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql`${column}`).as(name),
-  ]),
-);
+/** Every task column under its output name (see outputColumns): a page's rows need no mapping (~110 µs of 20 rows). */
+const taskOutputColumns = outputColumns(taskColumns);
 
 /** Whose tasks: one project's (optionally one assignee's), or one assignee's across the caller's projects or all. */
 type Scope = "project" | "project+assignee" | "assignee" | "assignee+member";
@@ -86,7 +77,8 @@ function pageQueries(scope: Scope, values: Values, filters: Filters) {
     rows: prepared((db) =>
       db.select(taskOutputColumns).from(tasks).where(where).orderBy(...order).limit(ph("limit")).offset(ph("offset")).prepare("task_page"),
     ),
-    total: prepared((db) => db.select({ n: count() }).from(tasks).where(where).prepare("task_count")),
+    // int: a count fits, and the driver then parses it itself (bigint would come back as text to map).
+    total: prepared((db) => db.select({ n: sql<number>`count(*)::int`.as("n") }).from(tasks).where(where).prepare("task_count")),
   };
 }
 
@@ -117,7 +109,7 @@ async function page(db: Executor, scope: Scope, scopeValues: Values, filters: Fi
   const [rows, [total]] = await Promise.all([
     // The selection already has the output's names and formats.
     rawRows<Task>(queries.rows(db), { ...values, limit: filters.perPage, offset: (filters.page - 1) * filters.perPage }),
-    queries.total(db).execute(values),
+    rawRows<{ n: number }>(queries.total(db), values),
   ]);
   return toPage(rows, total?.n ?? 0, filters.page, filters.perPage);
 }

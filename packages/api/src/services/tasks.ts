@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
-import { prepared, tasks, type Executor } from "@cadence/db";
+import { prepared, rawRows, tasks, type Executor } from "@cadence/db";
 import type { Identity } from "../auth/identity.js";
 import type { Context } from "../context.js";
 import { invalidField } from "../errors.js";
@@ -8,6 +8,7 @@ import { iso } from "../schemas/common.js";
 import type { Task } from "../schemas/tasks.js";
 import { isMember, projectAccess, type ProjectAccess } from "./access.js";
 import { actorOf, changesOf, recordAudit, recordProjectAudits, type Actor } from "./audit.js";
+import { outputColumns } from "./output-columns.js";
 import { expectedVersionOf } from "./versions.js";
 
 export const taskColumns = {
@@ -95,7 +96,8 @@ const insertTask = prepared((db) =>
       tags: sql.placeholder("tags"),
       createdBy: sql.placeholder("createdBy"),
     })
-    .returning(taskColumns)
+    // The new row in the output shape (see outputColumns): no per-row mapping, no Date per timestamp.
+    .returning(outputColumns(taskColumns))
     .prepare("task_insert"),
 );
 
@@ -117,7 +119,7 @@ export async function insertAuditedTask(
   requestId: string,
   input: { projectId: string } & Partial<TaskFields> & Pick<TaskFields, "title">,
 ): Promise<Task> {
-  const [row] = await insertTask(tx).execute(newTaskValues(input.projectId, actor, input));
+  const [row] = await rawRows<Task>(insertTask(tx), newTaskValues(input.projectId, actor, input));
   if (!row) throw new Error("task insert returned nothing");
   await recordAudit(tx, {
     actor,
@@ -128,7 +130,7 @@ export async function insertAuditedTask(
     requestId,
     changes: changesOf(null, row, WRITABLE),
   });
-  return toTask(row);
+  return row;
 }
 
 /**

@@ -80,7 +80,7 @@ async function update(
 export async function getMe(ctx: Context, identity: Identity): Promise<User> {
   // The identity check of this request already read the caller's row (enabled, session live): no second query.
   const known = await ctx.getIdentity();
-  if (known.status === "ok" && known.user.id === identity.userId) return toUser(known.user);
+  if (known.status === "ok" && known.user.id === identity.userId) return known.user;
   return toUser(await requireUser(ctx.db, identity.userId));
 }
 
