@@ -114,7 +114,8 @@ async function run(instances: number) {
     // The bench's own notifications may trail the subscribers' on a loaded machine: wait for both.
     while ((clock.committed.size < written.ok || subs.events() < expected()) && Date.now() < deadline) await delay(100);
     const elapsedS = (performance.now() - started) / 1000;
-    const serverCpu = servers.map((server, i) => ((cpuMs(server.pid) ?? NaN) - (cpuBefore[i] ?? NaN)) / 10 / elapsedS);
+    const serverCpuMs = servers.map((server, i) => (cpuMs(server.pid) ?? NaN) - (cpuBefore[i] ?? NaN));
+    const serverCpu = serverCpuMs.map((ms) => ms / 10 / elapsedS);
     const benchCpu = process.cpuUsage(benchCpuBefore);
     subs.close();
     const latencies: number[] = [];
@@ -140,6 +141,8 @@ async function run(instances: number) {
       perSubscriberKb,
       rss: after.map((mb) => mb.toFixed(0)).join(" + "),
       serverCpu: serverCpu.map((percent) => percent.toFixed(0)).join(" + "),
+      // CPU per delivery is what the fan-out costs, and unlike latency it barely moves when other jobs share the cores.
+      cpuPerDelivery: ((serverCpuMs.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, subs.events())).toFixed(1),
       benchCpu: (((benchCpu.user + benchCpu.system) / 1000 / 10) / elapsedS).toFixed(0),
     };
   } finally {
@@ -152,11 +155,11 @@ async function run(instances: number) {
 const rows = [];
 for (const instances of layouts) rows.push(await run(instances));
 console.log(`\n${subscribers} subscribers${values.keys ? " (one API key each)" : ""} on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
-console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | bench CPU % |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | server CPU µs per delivery | bench CPU % |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
   console.log(
-    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.benchCpu} |`,
+    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.cpuPerDelivery} | ${row.benchCpu} |`,
   );
 }
 // A failed change, a commit its writer was not told about, a lost or a repeated event is a broken feed, not a slow one.
