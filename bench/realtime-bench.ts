@@ -74,6 +74,15 @@ async function launchCadence(name: string): Promise<ServerProcess> {
   return startServer({ name, core: undefined, command: process.execPath, args: [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : []), serverMain], env, port, readyPath: "/api/v1/ready" });
 }
 
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const TASKS_PER_PROJECT = 50;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (ms: number) => Math.round(ms);
@@ -148,7 +157,10 @@ async function run(instances: number) {
   } finally {
     await clock.close();
     for (const server of servers) process.kill(server.pid, "SIGTERM");
-    await delay(500);
+    // Wait for the servers to exit (bounded): a profiled one writes its profile only then, and the bench's own exit
+    // kills what is left, which on a loaded machine lost the profiles after a fixed half-second pause.
+    const exitDeadline = Date.now() + 30_000;
+    while (servers.some((server) => running(server.pid)) && Date.now() < exitDeadline) await delay(100);
   }
 }
 
