@@ -74,6 +74,15 @@ async function launchCadence(name: string): Promise<ServerProcess> {
   return startServer({ name, core: undefined, command: process.execPath, args: [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : []), serverMain], env, port, readyPath: "/api/v1/ready" });
 }
 
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const TASKS_PER_PROJECT = 50;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (ms: number) => Math.round(ms);
@@ -114,7 +123,8 @@ async function run(instances: number) {
     // The bench's own notifications may trail the subscribers' on a loaded machine: wait for both.
     while ((clock.committed.size < written.ok || subs.events() < expected()) && Date.now() < deadline) await delay(100);
     const elapsedS = (performance.now() - started) / 1000;
-    const serverCpu = servers.map((server, i) => ((cpuMs(server.pid) ?? NaN) - (cpuBefore[i] ?? NaN)) / 10 / elapsedS);
+    const serverCpuMs = servers.map((server, i) => (cpuMs(server.pid) ?? NaN) - (cpuBefore[i] ?? NaN));
+    const serverCpu = serverCpuMs.map((ms) => ms / 10 / elapsedS);
     const benchCpu = process.cpuUsage(benchCpuBefore);
     subs.close();
     const latencies: number[] = [];
@@ -140,23 +150,28 @@ async function run(instances: number) {
       perSubscriberKb,
       rss: after.map((mb) => mb.toFixed(0)).join(" + "),
       serverCpu: serverCpu.map((percent) => percent.toFixed(0)).join(" + "),
+      // CPU per delivery is what the fan-out costs, and unlike latency it barely moves when other jobs share the cores.
+      cpuPerDelivery: ((serverCpuMs.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, subs.events())).toFixed(1),
       benchCpu: (((benchCpu.user + benchCpu.system) / 1000 / 10) / elapsedS).toFixed(0),
     };
   } finally {
     await clock.close();
     for (const server of servers) process.kill(server.pid, "SIGTERM");
-    await delay(500);
+    // Wait for the servers to exit (bounded): a profiled one writes its profile only then, and the bench's own exit
+    // kills what is left, which on a loaded machine lost the profiles after a fixed half-second pause.
+    const exitDeadline = Date.now() + 30_000;
+    while (servers.some((server) => running(server.pid)) && Date.now() < exitDeadline) await delay(100);
   }
 }
 
 const rows = [];
 for (const instances of layouts) rows.push(await run(instances));
 console.log(`\n${subscribers} subscribers${values.keys ? " (one API key each)" : ""} on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
-console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | bench CPU % |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | server CPU µs per delivery | bench CPU % |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
   console.log(
-    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.benchCpu} |`,
+    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.cpuPerDelivery} | ${row.benchCpu} |`,
   );
 }
 // A failed change, a commit its writer was not told about, a lost or a repeated event is a broken feed, not a slow one.

@@ -22,3 +22,6 @@ export type { JobAttempt } from "./jobs/runner.js";
 export { JOB_KINDS } from "./schemas/jobs.js";
 export type { JobKind } from "./schemas/jobs.js";
 export type { Meta } from "./meta.js";
+export { pushOf } from "./events/event-push.js";
+export type { EventSink, PushControl, PushEvents } from "./events/event-push.js";
+export type { StoredEvent } from "./events/stored-event.js";

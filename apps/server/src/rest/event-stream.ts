@@ -24,18 +24,8 @@ function drained(res: ServerResponse, socket: Socket): Promise<void> {
   });
 }
 
-/**
- * Writes a subscription's items as `text/event-stream` until it ends, the client leaves (`abort`) or the server
- * stops. An error after the stream started is sent as an `error` event with the public error body, then the stream
- * ends. A slow reader is not buffered for: the writer waits for the socket, and the subscription (not this) decides
- * what happens to events meanwhile.
- *
- * Events go straight to the socket as bytes shared by every stream of the project (already framed as an HTTP
- * chunk when the response is chunked), and the events of one burst leave in one write: at 1,000 subscribers the
- * per-event cost is what limits delivery, not the serialization.
- */
-export async function writeEventStream(res: ServerResponse, items: unknown, abort: AbortController, onServerError: (error: unknown) => void): Promise<void> {
-  if (!isAsyncIterable(items)) throw new TypeError("an event stream route must resolve to an async iterable");
+/** Sends the stream's headers and its first line; returns the writer of frames straight to the socket. */
+export function startEventStream(res: ServerResponse): (bytes: FrameBytes) => boolean {
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-transform",
@@ -45,34 +35,42 @@ export async function writeEventStream(res: ServerResponse, items: unknown, abor
   res.write("retry: 2000\n\n");
   const socket = res.socket;
   const chunked = res.chunkedEncoding;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket?.uncork();
-  };
-  /** Writes one frame; false when the socket wants a pause. Frames of one tick are corked into one write. */
-  const send = (bytes: FrameBytes): boolean => {
-    if (!socket || socket.destroyed) return true;
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      setImmediate(uncork);
-    }
-    return socket.write(chunked ? bytes.chunked : bytes.bare);
-  };
+  // Frames are shared bytes (already an HTTP chunk when the response is chunked): no copy, no chunk header per write.
+  return (bytes) => !socket || socket.destroyed || socket.write(chunked ? bytes.chunked : bytes.bare);
+}
+
+/** Ends a started stream: an error becomes an `error` event with the public error body (a 500 is logged first). */
+export function endEventStream(res: ServerResponse, cause: unknown, onServerError: (error: unknown) => void): void {
+  if (cause !== undefined) {
+    const error = getTRPCErrorFromUnknown(cause);
+    if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error);
+    if (!res.destroyed) res.write(`event: error\ndata: ${JSON.stringify(toPublicError(error))}\n\n`);
+  }
+  res.end();
+}
+
+/**
+ * Writes a subscription's items as `text/event-stream` until it ends, the client leaves (`abort`) or the server
+ * stops. An error after the stream started is sent as an `error` event with the public error body, then the stream
+ * ends. A slow reader is not buffered for: the writer waits for the socket. (A subscription that can push, the
+ * project feed, is served by `pushEventStream` instead.)
+ */
+export async function writeEventStream(res: ServerResponse, items: unknown, abort: AbortController, onServerError: (error: unknown) => void): Promise<void> {
+  if (!isAsyncIterable(items)) throw new TypeError("an event stream route must resolve to an async iterable");
+  const send = startEventStream(res);
+  const socket = res.socket;
   const heartbeat = setInterval(() => send(HEARTBEAT_FRAME), HEARTBEAT_MS);
+  let failure: unknown;
   try {
     for await (const item of items) {
       if (res.destroyed || !socket) break;
       if (!send(frameOf(item))) await drained(res, socket);
     }
   } catch (cause) {
-    const error = getTRPCErrorFromUnknown(cause);
-    if (error.code === "INTERNAL_SERVER_ERROR") onServerError(error.cause ?? error);
-    if (!res.destroyed) res.write(`event: error\ndata: ${JSON.stringify(toPublicError(error))}\n\n`);
+    failure = cause;
   } finally {
     clearInterval(heartbeat);
     abort.abort();
-    res.end();
+    endEventStream(res, failure, onServerError);
   }
 }

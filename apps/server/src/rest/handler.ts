@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { appRouter, successStatusFor, toPublicError } from "@cadence/api";
+import { appRouter, pushOf, successStatusFor, toPublicError } from "@cadence/api";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { BodyError, readJsonBody } from "../http/json-body.js";
 import { sendError, sendJsonText } from "../http/json-response.js";
 import type { ContextFactory } from "../http/request-info.js";
 import { noneMatch, sendNotModified } from "./conditional.js";
+import { pushEventStream } from "./event-push.js";
 import { writeEventStream } from "./event-stream.js";
 import { sendFile, type FileOutput } from "./file-response.js";
 import { readRawBody } from "./raw-body.js";
@@ -99,7 +100,9 @@ export function createRestHandler(options: RestOptions) {
         batchIndex: 0,
       });
       if (abort) {
-        if (method !== "HEAD") return await writeEventStream(res, data, abort, (error) => onServerError(error, route.path, ctx.requestId));
+        const push = pushOf(data);
+        const onStreamError = (error: unknown) => onServerError(error, route.path, ctx.requestId);
+        if (method !== "HEAD") return await (push ? pushEventStream(res, push, abort, onStreamError) : writeEventStream(res, data, abort, onStreamError));
         abort.abort();
         res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
         return void res.end();

@@ -1,3 +1,4 @@
+import type { StoredEvent } from "@cadence/api";
 import { isTrackedEnvelope } from "@trpc/server";
 
 /** A frame's bytes, encoded once and shared by every stream that sends it: bare, and as one HTTP/1.1 chunk. */
@@ -6,23 +7,41 @@ export interface FrameBytes {
   chunked: Buffer;
 }
 
-function encode(text: string): FrameBytes {
-  const bare = Buffer.from(text, "utf8");
+function encodeBytes(bare: Buffer): FrameBytes {
   return { bare, chunked: Buffer.concat([Buffer.from(`${bare.length.toString(16)}\r\n`, "latin1"), bare, Buffer.from("\r\n", "latin1")]) };
 }
+
+const encode = (text: string) => encodeBytes(Buffer.from(text, "utf8"));
 
 /** Frames by event object: every subscriber of a project receives the same object, so it is serialized and encoded once. */
 const frames = new WeakMap<object, FrameBytes>();
 
-/** One server-sent event: `id` (resume point), `event` (the change's action) and the JSON `data`. */
-export function frameOf(item: unknown): FrameBytes {
-  const [id, data] = isTrackedEnvelope(item) ? [item[0], item[1]] : [undefined, item];
+function eventFrame(id: unknown, data: unknown): FrameBytes {
   const cacheable = typeof data === "object" && data !== null;
   const cached = cacheable ? frames.get(data) : undefined;
   if (cached !== undefined) return cached;
   const action = cacheable && "action" in data && typeof data.action === "string" ? data.action : "message";
-  const bytes = encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${action}\ndata: ${JSON.stringify(data)}\n\n`);
+  const bytes = encode(`${id === undefined ? "" : `id: ${String(id)}\n`}event: ${action}\ndata: ${JSON.stringify(data)}\n\n`);
   if (cacheable) frames.set(data, bytes);
+  return bytes;
+}
+
+/** One server-sent event: `id` (resume point), `event` (the change's action) and the JSON `data`. */
+export function frameOf(item: unknown): FrameBytes {
+  return isTrackedEnvelope(item) ? eventFrame(item[0], item[1]) : eventFrame(undefined, item);
+}
+
+/** Frames by batch: the hub hands one array to every stream of the project, so a batch is one buffer for all. */
+const batches = new WeakMap<readonly StoredEvent[], FrameBytes>();
+
+/** A batch of events as consecutive frames in one buffer (one write, one HTTP chunk), as {@link frameOf} frames each. */
+export function batchFrames(batch: readonly StoredEvent[]): FrameBytes {
+  const [first] = batch;
+  if (batch.length === 1 && first) return eventFrame(first.event.id, first.event);
+  const cached = batches.get(batch);
+  if (cached !== undefined) return cached;
+  const bytes = encodeBytes(Buffer.concat(batch.map(({ event }) => eventFrame(event.id, event).bare)));
+  batches.set(batch, bytes);
   return bytes;
 }
 

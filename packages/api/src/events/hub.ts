@@ -5,8 +5,11 @@ import { eventsById, type StoredEvent } from "./stored-event.js";
 
 /** What a live subscriber hears from the hub. */
 export interface HubListener {
-  /** A committed event of the subscribed project, in commit order. */
-  onEvent(event: StoredEvent): void;
+  /**
+   * Committed events of the subscribed project, in commit order: the rows of one read, one array shared by every
+   * listener of the project (read-only), so a consumer can encode a batch once for all of them.
+   */
+  onEvents(batch: readonly StoredEvent[]): void;
   /** Events may have been missed (the listener connection dropped, a read failed): re-read from the table. */
   onResync(): void;
   /** The server is shutting down: end the stream. */
@@ -52,7 +55,8 @@ export function createProjectEventHub(db: Database, source: NotificationSource |
         pending.delete(projectId);
         if (!listeners.has(projectId)) continue;
         try {
-          for (const event of await eventsById(db, projectId, ids)) each((listener) => listener.onEvent(event), projectId);
+          const batch = await eventsById(db, projectId, ids);
+          if (batch.length > 0) each((listener) => listener.onEvents(batch), projectId);
         } catch (error) {
           onError(error);
           each((listener) => listener.onResync(), projectId);

@@ -4,6 +4,7 @@ import { Project, ProjectCreateInput, ProjectIdInput, ProjectListInput, ProjectP
 import { ProjectEventsInput } from "../schemas/project-events.js";
 import { createProject, deleteProject, getProject, listProjects, updateProject } from "../services/projects.js";
 import { openProjectEventStream, type ProjectEventStream } from "../services/project-events.js";
+import { registerPush } from "../events/event-push.js";
 import { Job, MAX_IMPORT_ROWS, ProjectExportInput, ProjectImportInput, TaskImportRow } from "../schemas/jobs.js";
 import { jobUrl, startExport, startImport } from "../services/jobs.js";
 import { scopedProcedure } from "../trpc.js";
@@ -17,6 +18,13 @@ async function* trackedEvents(stream: ProjectEventStream) {
   } finally {
     stream.close();
   }
+}
+
+/** tRPC iterates the tracked events; the REST event stream takes the push path of the same stream instead. */
+function eventFeed(stream: ProjectEventStream) {
+  const iterable = trackedEvents(stream);
+  registerPush(iterable, stream.push);
+  return iterable;
 }
 const read = scopedProcedure("projects:read");
 const write = scopedProcedure("projects:write");
@@ -79,7 +87,7 @@ export const projectsRouter = {
     })
     .input(ProjectEventsInput)
     // Opened before the first event, so refusals (404, 429) answer before any stream starts, on both surfaces.
-    .subscription(async ({ ctx, input, signal }) => trackedEvents(await openProjectEventStream(ctx, ctx.identity, input, signal))),
+    .subscription(async ({ ctx, input, signal }) => eventFeed(await openProjectEventStream(ctx, ctx.identity, input, signal))),
 
   export: read
     .meta({
