@@ -8,6 +8,7 @@ import { once } from "../once.js";
 import { PoolCounter } from "../pool-stats.js";
 import { countPglite } from "./pglite-counting.js";
 import { prepareStatements } from "./pglite-statements.js";
+import { yieldBetweenSlices } from "./pglite-turns.js";
 import { pgliteSql } from "./raw-sql.js";
 import * as schema from "../schema/index.js";
 import { tracePglite } from "./traced-pglite.js";
@@ -41,6 +42,7 @@ export async function openPglite(options: PgliteOptions): Promise<DatabaseHandle
     throw error;
   }
   prepareStatements(client);
+  yieldBetweenSlices(client);
   const counter = new PoolCounter(1);
   countPglite(client, counter);
   const db = drizzle({ client: tracePglite(client), schema, casing: "snake_case" });
