@@ -33,8 +33,6 @@ const logger = await createLogger({
   ...(tracing ? { fields: traceFields } : {}),
 });
 const running = await startServer(env, { logger }).catch(fail);
-for (const [fields, message] of startupLines(env, running)) logger.info(fields, message);
-
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     // Pending spans are flushed once the last request has drained.
@@ -51,3 +49,6 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     );
   });
 }
+
+// Announced only once the signals are handled: a supervisor may stop the server the moment it reads "listening".
+for (const [fields, message] of startupLines(env, running)) logger.info(fields, message);
