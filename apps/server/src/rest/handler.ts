@@ -29,11 +29,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /*
- * The procedure's input: nothing for a procedure without input; else the JSON body (never coerced) or the query
+ * A procedure's input is nothing for a procedure without input; else the JSON body (never coerced) or the query
  * string, with the path parameters on top. Only path and query strings are converted to their documented types.
  */
 
-/** A route without a body (every GET): synchronous, so it reaches its procedure without waiting a tick. */
+/** The input of a route without a body (every GET): synchronous, so it reaches its procedure without waiting a tick. */
 function queryInputOf(match: RouteMatch): unknown {
   const { route, params, query } = match;
   if (route.input.none) return undefined;
