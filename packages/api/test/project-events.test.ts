@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openMigratedPglite } from "@cadence/db/testing";
 import type { DatabaseHandle } from "@cadence/db";
 import { setPasswordHashCost } from "../src/auth/passwords.js";
 import { createApiDeps, createContext, type ApiDeps } from "../src/context.js";
 import { pushOf, type EventSink } from "../src/events/event-push.js";
+import { FAN_OUT_GAP_FACTOR, MAX_FAN_OUT_GAP_MS, type FanOutPace } from "../src/events/fan-out-pace.js";
+import { createProjectEventHub, type HubListener } from "../src/events/hub.js";
 import type { StoredEvent } from "../src/events/stored-event.js";
 import { MAX_PENDING_EVENTS } from "../src/services/project-events.js";
 import { ensureAdmin } from "../src/services/bootstrap.js";
@@ -137,5 +139,103 @@ describe("a pushed stream (the REST event stream's path)", () => {
     // The same arrays, not copies: a transport encodes each batch once for all its streams.
     for (const received of others) expect(received).toEqual(first);
     for (const received of others) received.forEach((batch, i) => expect(batch).toBe(first?.[i]));
+  });
+});
+
+describe("the hub's fan-out pacing", () => {
+  /** A clock the test moves: a listener "takes" `cost` ms per batch, and a gap waits until the test releases it. */
+  function testPace() {
+    const state = { clock: 0, waits: [] as number[], release: () => {} };
+    const pace: FanOutPace = {
+      now: () => state.clock,
+      wait: (ms) => {
+        state.waits.push(ms);
+        return new Promise<void>((resolve) => (state.release = resolve));
+      },
+    };
+    return { state, pace };
+  }
+  const listener = (onEvents: (batch: readonly StoredEvent[]) => void): HubListener => ({ onEvents, onResync: () => {}, onClose: () => {} });
+
+  async function projectWithTask(name: string) {
+    const tokens = await caller().auth.login({ username: ADMIN.username, password: ADMIN.password });
+    const api = caller(`Bearer ${tokens.accessToken}`);
+    const project = await api.projects.create({ name });
+    const task = await api.tasks.create({ projectId: project.id, title: "t" });
+    return { api, project, task };
+  }
+
+  it("sends the changes committed during a costly fan-out's gap together, in order, after the gap and not before", async () => {
+    const { state, pace } = testPace();
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => { throw error; }, pace);
+    await hub.start();
+    const { api, project, task } = await projectWithTask("paced");
+    const other = await projectWithTask("barrier");
+    const batches: unknown[][] = [];
+    let barrier = 0;
+    // Each fan-out of the paced project "takes" 10 ms: like a thousand streams' socket writes.
+    hub.subscribe(project.id, listener((batch) => {
+      batches.push(batch.map(titleOf));
+      state.clock += 10;
+    }));
+    // Another project's listener costs nothing: its delivery shows every earlier notification has been heard.
+    hub.subscribe(other.project.id, listener((batch) => (barrier += batch.length)));
+    try {
+      await api.tasks.update({ id: task.id, title: "v0" });
+      await vi.waitFor(() => expect(batches).toEqual([["v0"]]));
+      for (const title of ["v1", "v2", "v3"]) await api.tasks.update({ id: task.id, title });
+      await other.api.tasks.update({ id: other.task.id, title: "heard" });
+      await vi.waitFor(() => expect(barrier).toBe(1));
+      // v1's notification found the gap running: 3 × 10 ms after the fan-out ended, and nothing was delivered meanwhile.
+      expect(state.waits).toEqual([10 * FAN_OUT_GAP_FACTOR]);
+      expect(batches).toEqual([["v0"]]);
+      state.release();
+      await vi.waitFor(() => expect(batches).toEqual([["v0"], ["v1", "v2", "v3"]]));
+    } finally {
+      state.release();
+      await hub.close();
+    }
+  });
+
+  it(`never holds an event more than ${MAX_FAN_OUT_GAP_MS} ms after a fan-out, however long it took`, async () => {
+    const { state, pace } = testPace();
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => { throw error; }, pace);
+    await hub.start();
+    const { api, project, task } = await projectWithTask("capped");
+    const batches: unknown[][] = [];
+    hub.subscribe(project.id, listener((batch) => {
+      batches.push(batch.map(titleOf));
+      state.clock += 1000;
+    }));
+    try {
+      await api.tasks.update({ id: task.id, title: "v0" });
+      await vi.waitFor(() => expect(batches).toHaveLength(1));
+      await api.tasks.update({ id: task.id, title: "v1" });
+      await vi.waitFor(() => expect(state.waits).toEqual([MAX_FAN_OUT_GAP_MS]));
+      state.release();
+      await vi.waitFor(() => expect(batches).toEqual([["v0"], ["v1"]]));
+    } finally {
+      state.release();
+      await hub.close();
+    }
+  });
+
+  it("delivers each change at once to a project whose fan-out costs nothing", async () => {
+    const { state, pace } = testPace();
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => { throw error; }, pace);
+    await hub.start();
+    const { api, project, task } = await projectWithTask("unpaced");
+    const batches: unknown[][] = [];
+    hub.subscribe(project.id, listener((batch) => batches.push(batch.map(titleOf))));
+    try {
+      for (const [i, title] of ["v0", "v1", "v2"].entries()) {
+        await api.tasks.update({ id: task.id, title });
+        await vi.waitFor(() => expect(batches).toHaveLength(i + 1));
+      }
+      expect(batches).toEqual([["v0"], ["v1"], ["v2"]]);
+      expect(state.waits).toEqual([]);
+    } finally {
+      await hub.close();
+    }
   });
 });

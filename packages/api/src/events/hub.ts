@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Database } from "@cadence/db";
 import { parseProjectNotification, PROJECT_EVENTS_CHANNEL } from "./publish.js";
+import { nextFanOutAt, realPace, type FanOutPace } from "./fan-out-pace.js";
 import { eventsById, type StoredEvent } from "./stored-event.js";
 
 /** What a live subscriber hears from the hub. */
@@ -34,10 +35,17 @@ export interface ProjectEventHub {
   close(): Promise<void>;
 }
 
-export function createProjectEventHub(db: Database, source: NotificationSource | undefined, onError: (error: unknown) => void): ProjectEventHub {
+export function createProjectEventHub(
+  db: Database,
+  source: NotificationSource | undefined,
+  onError: (error: unknown) => void,
+  pace: FanOutPace = realPace,
+): ProjectEventHub {
   const listeners = new Map<string, Set<HubListener>>();
   const pending = new Map<string, string[]>();
   const reading = new Set<string>();
+  /** Per project with subscribers: when its next read may start (see fan-out-pace.ts). */
+  const paced = new Map<string, number>();
   let unlisten: (() => Promise<void>) | undefined;
   let closed = false;
   let open = 0;
@@ -47,16 +55,23 @@ export function createProjectEventHub(db: Database, source: NotificationSource |
     for (const set of sets) for (const listener of [...set]) fn(listener);
   };
 
-  // One reader per project at a time, so deliveries keep commit order; ids arriving meanwhile form the next batch.
+  // One reader per project at a time, so deliveries keep commit order; ids arriving meanwhile (or while the project's
+  // fan-out gap runs) form the next batch.
   async function readPending(projectId: string): Promise<void> {
     reading.add(projectId);
     try {
-      for (let ids = pending.get(projectId); ids && ids.length > 0; ids = pending.get(projectId)) {
+      while (pending.has(projectId)) {
+        const gap = (paced.get(projectId) ?? 0) - pace.now();
+        if (gap > 0) await pace.wait(gap);
+        const ids = pending.get(projectId) ?? [];
         pending.delete(projectId);
-        if (!listeners.has(projectId)) continue;
+        if (ids.length === 0 || !listeners.has(projectId)) continue;
         try {
           const batch = await eventsById(db, projectId, ids);
-          if (batch.length > 0) each((listener) => listener.onEvents(batch), projectId);
+          if (batch.length === 0) continue;
+          const startedAt = pace.now();
+          each((listener) => listener.onEvents(batch), projectId);
+          if (listeners.has(projectId)) paced.set(projectId, nextFanOutAt(startedAt, pace.now()));
         } catch (error) {
           onError(error);
           each((listener) => listener.onResync(), projectId);
@@ -91,7 +106,10 @@ export function createProjectEventHub(db: Database, source: NotificationSource |
       return () => {
         if (!set.delete(listener)) return;
         open -= 1;
-        if (set.size === 0 && listeners.get(projectId) === set) listeners.delete(projectId);
+        if (set.size === 0 && listeners.get(projectId) === set) {
+          listeners.delete(projectId);
+          paced.delete(projectId);
+        }
       };
     },
     openStreams: () => open,
