@@ -45,7 +45,7 @@ export function compress(body: Buffer, encoding: Exclude<Encoding, "identity">):
 /**
  * Writes a whole response body, compressed with the client's preferred coding when it is at least
  * {@link COMPRESS_THRESHOLD} bytes. Sets Content-Length, and `Vary: Accept-Encoding` on every body that could have
- * been compressed (so `headers` must not carry its own Vary: add to it with appendVary). A HEAD request gets the
+ * been compressed (added to `headers`' own Vary when it has one, else to the response's). A HEAD request gets the
  * headers of the uncompressed body and no body.
  */
 export function sendBody(
@@ -56,7 +56,10 @@ export function sendBody(
   body: string | Buffer,
 ): void {
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-  if (length >= COMPRESS_THRESHOLD) appendVary(res, "Accept-Encoding");
+  if (length >= COMPRESS_THRESHOLD) {
+    if (typeof headers.vary === "string") headers = { ...headers, vary: `${headers.vary}, Accept-Encoding` };
+    else appendVary(res, "Accept-Encoding");
+  }
   const encoding = length < COMPRESS_THRESHOLD || req.method === "HEAD" ? "identity" : negotiateEncoding(req);
   if (encoding === "identity") {
     res.writeHead(status, { ...headers, "content-length": length });

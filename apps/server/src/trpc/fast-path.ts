@@ -115,7 +115,7 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
     const headers: OutgoingHttpHeaders = {};
     const { status, body } = await answer(call, req, res, headers);
     headers["content-type"] ??= TEXT_PLAIN;
-    varyLikeTrpc(res);
+    varyLikeTrpc(res, headers);
     // A status a procedure set on the response itself wins, as in tRPC's adapter.
     sendTrpcJson(res, res.statusCode === 200 ? status : res.statusCode, headers, body);
   }
