@@ -139,6 +139,8 @@ export function createApp(options: AppOptions): Server {
   const server = createServer<typeof IncomingMessage, typeof AppResponse>(serverOptions, (req, res) => {
     const path = pathOf(req);
     const handled = serve(req, res, path);
+    // Watched only when the line would be written: a close listener and a settled callback per request otherwise.
+    if (!logger.isLevelEnabled("debug")) return;
     onAbandoned(res, handled, () => logger.debug({ requestId: requestInfoOf(req, res, hops).requestId, path }, "client closed the connection mid-request"));
   });
   return options.limits ? capConnections(server, options.limits) : server;
