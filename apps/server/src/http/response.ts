@@ -38,10 +38,7 @@ export class AppResponse<Request extends IncomingMessage = IncomingMessage> exte
     const given = reason === undefined ? (reasonOrHeaders as HeaderList | undefined) : headers;
     if (defaults === undefined || this.headersSent) return this.send(statusCode, reason, given);
     this.defaults = undefined;
-    if (!this.progressive && !Array.isArray(given) && !overrides(given, defaults)) {
-      if (given !== undefined) {
-        for (const name of Object.keys(given)) defaults.push(name, given[name] as HeaderValue);
-      }
+    if (!this.progressive && !Array.isArray(given) && appendUnlessOverriding(defaults, given)) {
       return this.send(statusCode, reason, defaults as OutgoingHttpHeader[]);
     }
     // Node merges what `writeHead` is given over the headers set so far: the defaults go under both.
@@ -57,12 +54,22 @@ export class AppResponse<Request extends IncomingMessage = IncomingMessage> exte
   }
 }
 
-/** True when `given` names one of the default headers (in any case): then it, not the default, is sent. */
-function overrides(given: OutgoingHttpHeaders | undefined, defaults: readonly HeaderValue[]): boolean {
-  if (given === undefined) return false;
+/**
+ * Appends `given` to the defaults' list and returns true, or returns false with the list as it was when `given` names
+ * one of the defaults (in any case): then it, not the default, is to be sent.
+ */
+function appendUnlessOverriding(defaults: HeaderValue[], given: OutgoingHttpHeaders | undefined): boolean {
+  if (given === undefined) return true;
+  const count = defaults.length;
   for (const name of Object.keys(given)) {
     const lower = name.toLowerCase();
-    for (let index = 0; index < defaults.length; index += 2) if (defaults[index] === lower) return true;
+    for (let index = 0; index < count; index += 2) {
+      if (defaults[index] === lower) {
+        defaults.length = count;
+        return false;
+      }
+    }
+    defaults.push(name, given[name] as HeaderValue);
   }
-  return false;
+  return true;
 }
