@@ -1,7 +1,5 @@
-import type { AppResponse } from "./response.js";
-
 /**
- * The headers every response carries, as flat name/value pairs for {@link AppResponse.setDefaultHeaders}: the
+ * The headers every response carries, as flat name/value pairs for `AppResponse.setDefaultHeaders`: the
  * request's id first, then the security headers, computed once from the configuration.
  */
 export type DefaultHeaders = (requestId: string) => string[];
