@@ -14,7 +14,8 @@ import { sendError } from "./http/json-response.js";
 import { requestInfoOf, type ContextFactory } from "./http/request-info.js";
 import { createCors } from "./http/cors.js";
 import { createRootHandler } from "./http/root.js";
-import { createSecurityHeaders } from "./http/security-headers.js";
+import { createDefaultHeaders } from "./http/security-headers.js";
+import { AppResponse } from "./http/response.js";
 import { staticBody } from "./http/static-body.js";
 import { createRestHandler, REST_PREFIX } from "./rest/handler.js";
 import { createTrpcHandler, TRPC_PREFIX } from "./trpc/handler.js";
@@ -81,7 +82,7 @@ export function createApp(options: AppOptions): Server {
   const rest = createRestHandler({ contextFor, onServerError, bodyLimit, onRoute: observer.routed });
   const openApiDocument = Buffer.from(JSON.stringify(createOpenApiDocument({ baseUrl: `${options.publicUrl ?? ""}${REST_PREFIX}` })));
   const openApiJson = staticBody(() => openApiDocument);
-  const secure = createSecurityHeaders(options.publicUrl);
+  const defaultHeaders = createDefaultHeaders(options.publicUrl);
   const cors = createCors(options.corsOrigins ?? []);
 
   const root = createRootHandler({ rest: REST_PREFIX, trpc: TRPC_PREFIX }, options.publicUrl);
@@ -92,9 +93,8 @@ export function createApp(options: AppOptions): Server {
 
   // Synchronous up to the surface: the hot paths (/trpc, /api/v1) return their handler's promise without another
   // async frame around it; only the rarely hit pages that await something go through `other`.
-  function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> | void {
-    res.setHeader("x-request-id", observer.begin(req, res, path).requestId);
-    secure(res);
+  function handle(req: IncomingMessage, res: AppResponse, path: string): Promise<void> | void {
+    res.setDefaultHeaders(defaultHeaders(observer.begin(req, res, path).requestId));
     const readOnly = req.method === "GET" || req.method === "HEAD";
     if (cors && (under(path, TRPC_PREFIX) || under(path, REST_PREFIX)) && cors(req, res)) return;
 
@@ -125,7 +125,7 @@ export function createApp(options: AppOptions): Server {
     notFound(req, res, path);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async function serve(req: IncomingMessage, res: AppResponse, path: string): Promise<void> {
     try {
       await handle(req, res, path);
     } catch (error) {
@@ -135,9 +135,12 @@ export function createApp(options: AppOptions): Server {
     }
   }
 
-  const server = createServer(options.limits ? serverOptionsFor(options.limits) : {}, (req, res) => {
+  const serverOptions = { ...(options.limits ? serverOptionsFor(options.limits) : {}), ServerResponse: AppResponse };
+  const server = createServer<typeof IncomingMessage, typeof AppResponse>(serverOptions, (req, res) => {
     const path = pathOf(req);
     const handled = serve(req, res, path);
+    // Watched only when the line would be written: a close listener and a settled callback per request otherwise.
+    if (!logger.isLevelEnabled("debug")) return;
     onAbandoned(res, handled, () => logger.debug({ requestId: requestInfoOf(req, res, hops).requestId, path }, "client closed the connection mid-request"));
   });
   return options.limits ? capConnections(server, options.limits) : server;

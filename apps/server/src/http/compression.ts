@@ -45,8 +45,9 @@ export function compress(body: Buffer, encoding: Exclude<Encoding, "identity">):
 /**
  * Writes a whole response body, compressed with the client's preferred coding when it is at least
  * {@link COMPRESS_THRESHOLD} bytes. Sets Content-Length, and `Vary: Accept-Encoding` on every body that could have
- * been compressed (so `headers` must not carry its own Vary: add to it with appendVary). A HEAD request gets the
- * headers of the uncompressed body and no body.
+ * been compressed (added to `headers`' own Vary when it has one, else to the response's). A HEAD request gets the
+ * headers of the uncompressed body and no body. `headers` is the caller's to give, not to keep: the length (and
+ * coding) are added to it rather than to a copy, as V8 spreads objects slowly (≈1 µs a response here).
  */
 export function sendBody(
   req: IncomingMessage,
@@ -56,13 +57,19 @@ export function sendBody(
   body: string | Buffer,
 ): void {
   const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-  if (length >= COMPRESS_THRESHOLD) appendVary(res, "Accept-Encoding");
+  if (length >= COMPRESS_THRESHOLD) {
+    if (typeof headers.vary === "string") headers.vary = `${headers.vary}, Accept-Encoding`;
+    else appendVary(res, "Accept-Encoding");
+  }
   const encoding = length < COMPRESS_THRESHOLD || req.method === "HEAD" ? "identity" : negotiateEncoding(req);
   if (encoding === "identity") {
-    res.writeHead(status, { ...headers, "content-length": length });
+    headers["content-length"] = length;
+    res.writeHead(status, headers);
     return void res.end(req.method === "HEAD" ? undefined : body);
   }
   const encoded = compress(typeof body === "string" ? Buffer.from(body) : body, encoding);
-  res.writeHead(status, { ...headers, "content-encoding": encoding, "content-length": encoded.length });
+  headers["content-encoding"] = encoding;
+  headers["content-length"] = encoded.length;
+  res.writeHead(status, headers);
   res.end(encoded);
 }

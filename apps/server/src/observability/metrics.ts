@@ -1,6 +1,7 @@
 import type { ApiObserver } from "@cadence/api";
 import type { PoolStats } from "@cadence/db";
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { DurationHistogram } from "./duration-histogram.js";
 
 /** What a request is counted under: fixed per route or procedure, so label sets are built once, not per request. */
 export interface RouteLabels {
@@ -33,13 +34,12 @@ export interface Metrics {
 export function createMetrics(pool: () => PoolStats): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "HTTP request duration by surface, route or procedure, method and status class",
-    labelNames: ["surface", "route", "method", "status_class"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const duration = new DurationHistogram(
+    "http_request_duration_seconds",
+    "HTTP request duration by surface, route or procedure, method and status class",
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registry,
+  );
   let inFlight = 0;
   new Gauge({
     name: "http_requests_in_flight",
@@ -53,7 +53,7 @@ export function createMetrics(pool: () => PoolStats): Metrics {
   const authFailures = new Counter({ name: "auth_failures_total", help: "Failed authentications, by reason", labelNames: ["reason"], registers: [registry] });
   registerPoolMetrics(registry, pool);
 
-  // One prom-client child per (route, method, status class), made on first use and kept on the route's labels.
+  // One series per (route, method, status class), made on first use and kept on the route's labels.
   const children = new WeakMap<RouteLabels, (Observe | undefined)[]>();
   const childFor = (labels: RouteLabels, method: string, status: number): Observe => {
     let row = children.get(labels);
@@ -63,8 +63,8 @@ export function createMetrics(pool: () => PoolStats): Metrics {
     const slot = (methodIndex === -1 ? METHODS.length : methodIndex) * STATUS_CLASSES.length + classIndex;
     let observe = row[slot];
     if (!observe) {
-      const child = duration.labels(labels.surface, labels.route, METHODS[methodIndex] ?? "OTHER", STATUS_CLASSES[classIndex] ?? "5xx");
-      row[slot] = observe = (seconds) => child.observe(seconds);
+      const { surface, route } = labels;
+      row[slot] = observe = duration.series({ surface, route, method: METHODS[methodIndex] ?? "OTHER", status_class: STATUS_CLASSES[classIndex] ?? "5xx" });
     }
     return observe;
   };

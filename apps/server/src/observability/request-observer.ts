@@ -134,7 +134,8 @@ export function createRequestObserver(options: RequestObserverOptions): RequestO
       exchange.info = options.infoOf(req, res, exchange.identified);
       (req as WithExchange)[EXCHANGE] = exchange;
       metrics?.started();
-      res.once("close", finish);
+      // `on`, not `once`: a response closes once, and `once` wraps every listener in a closure of its own.
+      res.on("close", finish);
       return exchange.info;
     },
     routed(req, route) {

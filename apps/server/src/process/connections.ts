@@ -30,18 +30,21 @@ export function trackConnections(server: Server): Connections {
     socket.once("close", () => sockets.delete(socket));
   });
 
+  // One listener for every response (a response closes once), not a closure per request.
+  function closed(this: ServerResponse): void {
+    unsent.delete(this);
+    const state = sockets.get(this.req.socket);
+    if (!state) return;
+    state.open -= 1;
+    state.lastActive = Date.now();
+  }
   // Prepended, so a response the app sends synchronously already carries the header.
   server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     const state = sockets.get(req.socket);
     if (state) state.open += 1;
     if (closing) res.setHeader("connection", "close");
     else unsent.add(res);
-    res.once("close", () => {
-      unsent.delete(res);
-      if (!state) return;
-      state.open -= 1;
-      state.lastActive = Date.now();
-    });
+    res.on("close", closed);
   });
 
   return {

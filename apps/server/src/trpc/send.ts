@@ -5,10 +5,12 @@ import { appendVary } from "../http/vary.js";
 /** tRPC varies every answer on how the client asked to be answered. */
 const VARY = "trpc-accept, accept";
 
-/** Adds tRPC's `Vary` names to the response's, keeping any already there (CORS's `Origin`). */
-export function varyLikeTrpc(res: ServerResponse): void {
-  // Usually nothing has set Vary yet: then the list goes in as it is, without parsing one.
-  if (!res.hasHeader("vary")) return void res.setHeader("vary", VARY);
+/**
+ * Adds tRPC's `Vary` names to the response's, keeping any already there (CORS's `Origin`). Usually nothing has set
+ * Vary yet: then the list goes into the `headers` of the answer's one `writeHead`, as it is, without parsing one.
+ */
+export function varyLikeTrpc(res: ServerResponse, headers: OutgoingHttpHeaders): void {
+  if (!res.hasHeader("vary")) return void (headers.vary = VARY);
   appendVary(res, "trpc-accept");
   appendVary(res, "accept");
 }
@@ -17,7 +19,7 @@ export function varyLikeTrpc(res: ServerResponse): void {
  * Every answer of the tRPC fast path leaves through here: one `writeHead` and one `end(body)` with its
  * Content-Length (compressed like every JSON body of 1 KB or more, when the client accepts it), instead of the
  * standard adapter's chunked writes from a Fetch `Response`. Headers already set on `res` (x-request-id,
- * RateLimit-*, Retry-After, CORS, Vary) are kept; `headers` adds to them (without a Vary of its own: see
+ * RateLimit-*, Retry-After, CORS, Vary) are kept; `headers` adds to them (its Vary only from
  * {@link varyLikeTrpc}). No body: HEAD's 204.
  */
 export function sendTrpcJson(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string | undefined): void {
