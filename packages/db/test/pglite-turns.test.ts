@@ -30,6 +30,28 @@ describe("the embedded database under a queue of statements", () => {
     expect(seenAtTurns.filter((count) => count > 0 && count < 300).length).toBeGreaterThan(0);
   });
 
+  it("gives the event loop a turn when many callbacks of one loop phase each send a statement", async () => {
+    // A server's poll phase reads every ready socket, and each request sends its statement from its own callback
+    // while the database is idle: 100 immediates queued together run in one check phase the same way.
+    let done = 0;
+    const runs: Promise<unknown>[] = [];
+    let seenNextTurn: number | undefined;
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 100; i++) setImmediate(() => runs.push(client.query(BUSY).then(() => (done += 1))));
+      // Queued after the 100, so it runs at the check phase of the loop's next turn.
+      setImmediate(() =>
+        setImmediate(() => {
+          seenNextTurn = done;
+          resolve();
+        }),
+      );
+    });
+    await Promise.all(runs);
+    // Before: each statement ran inside its own callback, and the loop's next turn came after all 100.
+    expect(seenNextTurn).toBeLessThan(100);
+    expect(done).toBe(100);
+  });
+
   it("runs statements in the order they were sent, and one that fails does not stop the ones behind it", async () => {
     const order: number[] = [];
     const runs = Array.from({ length: 40 }, (_, i) =>

@@ -4,39 +4,38 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 /** The longest stretch of embedded-database work before the event loop gets a turn. */
 export const PGLITE_SLICE_MS = 5;
 
+const ignore = () => {};
+
 /**
  * Gives the event loop a turn between stretches of PGlite work. PGlite runs each statement synchronously in this
- * thread and its queue of waiting statements drains in promise callbacks, so under load the loop would not poll
- * sockets until the whole queue had run: requests already read are served, but the sockets behind them are not read,
- * and a new connection waits for as many such turns as connections arrived before it (libuv accepts one per turn).
+ * thread, so while it is busy the loop polls no sockets and accepts no connections (libuv accepts one per turn).
  *
- * `query`, `exec` and `transaction` calls now run in arrival order, one at a time (PGlite runs one at a time
- * anyway; a transaction is one call), and once the current stretch has lasted `sliceMs` the next call waits for the
- * next turn of the loop. Work that arrives while nothing runs starts at once, so an idle database adds no delay.
+ * `query`, `exec` and `transaction` calls run in arrival order, one at a time (PGlite runs one at a time anyway; a
+ * transaction is one call). A stretch begins with the first call after the loop's check phase and lasts until the
+ * next one, whether the calls queued up behind each other or each came from its own callback: under load a server
+ * reads every ready socket in one poll phase, and each request's statements ran inside its own callback while the
+ * database looked idle, so a turn lasted as long as all those requests together. Once a stretch has lasted
+ * `sliceMs`, the next call waits for the loop's next turn. Work that arrives at an idle database starts at once.
  * Statements inside a transaction go through the transaction's own handle and are not queued again.
  */
 export function yieldBetweenSlices(client: PGlite, sliceMs = PGLITE_SLICE_MS): void {
   let tail: Promise<unknown> = Promise.resolve();
-  let queued = 0;
-  let sliceStart = 0;
+  let stretchStart: number | undefined;
+  const endStretch = () => {
+    stretchStart = undefined;
+  };
 
   function inTurn<T>(run: () => Promise<T>): Promise<T> {
-    if (queued === 0) sliceStart = performance.now();
-    queued += 1;
     const result = tail.then(async () => {
-      if (performance.now() - sliceStart >= sliceMs) {
-        await nextTurn();
-        sliceStart = performance.now();
+      if (stretchStart !== undefined && performance.now() - stretchStart >= sliceMs) await nextTurn();
+      if (stretchStart === undefined) {
+        stretchStart = performance.now();
+        // Runs at the check phase of this turn of the loop, or of the next one when queued from a check phase.
+        setImmediate(endStretch);
       }
       return run();
     });
-    const settled = result.then(
-      () => {},
-      () => {},
-    );
-    tail = settled.then(() => {
-      queued -= 1;
-    });
+    tail = result.then(ignore, ignore);
     return result;
   }
 
