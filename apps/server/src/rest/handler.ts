@@ -12,7 +12,6 @@ import { sendFile, type FileOutput } from "./file-response.js";
 import { readRawBody } from "./raw-body.js";
 import { addParams, emptyInput } from "./input.js";
 import { compileRoutes, type Route, type RouteMatch } from "./routes.js";
-import { callProcedure } from "../trpc/procedure-call.js";
 
 export const REST_PREFIX = "/api/v1";
 
@@ -92,7 +91,7 @@ export function createRestHandler(options: RestOptions) {
       const input = route.meta.rawBody || route.readsBody ? await bodyInputOf(req, match, bodyLimit) : queryInputOf(match);
       const lastEventId = req.headers["last-event-id"];
       if (route.type === "subscription" && typeof lastEventId === "string" && lastEventId !== "") Object.assign(input as object, { lastEventId });
-      const data: unknown = await callProcedure(route.procedure, {
+      const data: unknown = await route.procedure({
         ctx,
         getRawInput: () => Promise.resolve(input),
         path: route.path,

@@ -6,7 +6,6 @@ import { callInputs } from "./call-inputs.js";
 import { createCallPlanner, type CallPlan } from "./call-plan.js";
 import { createEnvelopes, isDataStream, settled, streamOnlyError, type Answer, type CallOutcome, type ErrorSite } from "./envelope.js";
 import { guardedInput, guardQuery, refusal } from "./input-guard.js";
-import { callProcedure } from "./procedure-call.js";
 import { sendTrpcJson, varyLikeTrpc } from "./send.js";
 
 export interface TrpcFastPathOptions {
@@ -83,7 +82,7 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
           throw new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: `Unsupported ${call.method}-request to ${type} procedure at path "${path}"` });
         }
         if (ctxError) throw ctxError;
-        const data: unknown = await callProcedure(procedure, { path, getRawInput: () => inputs.read(index), ctx, type, signal: undefined, batchIndex: index });
+        const data: unknown = await procedure({ path, getRawInput: () => inputs.read(index), ctx, type, signal: undefined, batchIndex: index });
         return { ok: true, data };
       } catch (cause) {
         const error = getTRPCErrorFromUnknown(cause);
