@@ -147,6 +147,28 @@ describe("PUT vs PATCH", () => {
     expect((await server.rest(`/tasks/${task.id}`, json("PATCH", { expectedVersion: 2 }, member.tokens.accessToken))).status).toBe(400);
   });
 
+  it("PATCHes of different sets of fields, repeated, each change exactly what they name", async () => {
+    // Each set of fields is its own prepared update: they must not leak into each other, also when reused.
+    const { member, owner, project } = await team();
+    const task = await createTask(server, member.tokens.accessToken, project.id, { description: "d", tags: ["t"], dueDate: "2026-03-01", assigneeId: owner.user.id });
+    const steps: [Record<string, unknown>, Record<string, unknown>][] = [
+      [{ title: "First" }, { title: "First", description: "d", tags: ["t"], dueDate: "2026-03-01", assigneeId: owner.user.id }],
+      [{ tags: ["x", "y"], dueDate: null }, { title: "First", tags: ["x", "y"], dueDate: null, assigneeId: owner.user.id }],
+      [{ assigneeId: null, priority: "low" }, { assigneeId: null, priority: "low", tags: ["x", "y"] }],
+      [{ title: "Second" }, { title: "Second", priority: "low", assigneeId: null }],
+      [{ assigneeId: member.user.id, description: null }, { assigneeId: member.user.id, description: null, title: "Second" }],
+    ];
+    let version = task.version;
+    for (const [patch, expected] of steps) {
+      const res = await server.rest(`/tasks/${task.id}`, json("PATCH", patch, member.tokens.accessToken));
+      expect(res.status).toBe(200);
+      version += 1;
+      const body = (await res.json()) as TaskJson;
+      expect(body).toMatchObject({ ...expected, version, id: task.id, projectId: project.id, createdBy: member.user.id, createdAt: task.createdAt });
+      expect(await getTask(server, member.tokens.accessToken, task.id)).toEqual(body);
+    }
+  });
+
   it("never applies server-owned fields sent in a PATCH or PUT", async () => {
     const { member, project } = await team();
     const task = await createTask(server, member.tokens.accessToken, project.id);

@@ -53,13 +53,23 @@ async function assertAssignable(db: Executor, projectId: string, assigneeId: str
   }
 }
 
+/** One task by id in its output shape (see outputColumns), plain or taking the row for a write. */
+const taskById = prepared((db) => db.select(outputColumns(taskColumns)).from(tasks).where(eq(tasks.id, sql.placeholder("id"))).prepare("task_by_id"));
+const lockedTaskById = prepared((db) =>
+  db.select(outputColumns(taskColumns)).from(tasks).where(eq(tasks.id, sql.placeholder("id"))).for("update").prepare("task_by_id_for_update"),
+);
+
+async function taskRow(db: Executor, id: string, lock: boolean): Promise<Task | undefined> {
+  const [task] = await rawRows<Task>((lock ? lockedTaskById : taskById)(db), { id });
+  return task;
+}
+
 /**
  * A task the caller can see, with the caller's access to its project: 404 otherwise, whether it is missing or in
  * someone else's project. `lock` takes the row for a write.
  */
-async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<{ task: TaskRow; access: ProjectAccess }> {
-  const query = db.select(taskColumns).from(tasks).where(eq(tasks.id, id));
-  const [task] = lock ? await query.for("update") : await query;
+async function visibleTask(db: Executor, identity: Identity, id: string, lock = false): Promise<{ task: Task; access: ProjectAccess }> {
+  const task = await taskRow(db, id, lock);
   if (!task) throw taskNotFound();
   const access = await projectAccess(db, identity, task.projectId).catch(() => {
     throw taskNotFound();
@@ -161,7 +171,34 @@ export async function insertAuditedTasks(tx: Executor, actor: Actor, requestId: 
 }
 
 export async function getTask(ctx: Context, identity: Identity, id: string): Promise<Task> {
-  return toTask((await visibleTask(ctx.db, identity, id)).task);
+  return (await visibleTask(ctx.db, identity, id)).task;
+}
+
+type WritableField = (typeof WRITABLE)[number];
+
+/**
+ * The update of a task's given fields (in WRITABLE order), a prepared statement per set of fields: a PATCH names
+ * its own, and building drizzle's SQL plus postgres.js's describe round trip cost more than the write itself.
+ */
+const taskUpdates = new Map<number, ReturnType<typeof prepareTaskUpdate>>();
+
+function prepareTaskUpdate(fields: readonly WritableField[], mask: number) {
+  return prepared((db) =>
+    db
+      .update(tasks)
+      .set({ ...Object.fromEntries(fields.map((field) => [field, sql.placeholder(field)])), version: sql`${tasks.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(tasks.id, sql.placeholder("id")))
+      .returning(outputColumns(taskColumns))
+      .prepare(`task_update_${mask}`),
+  );
+}
+
+function taskUpdate(patch: Partial<TaskFields>) {
+  const fields = WRITABLE.filter((field) => patch[field] !== undefined);
+  const mask = fields.reduce((bits, field) => bits | (1 << WRITABLE.indexOf(field)), 0);
+  let update = taskUpdates.get(mask);
+  if (update === undefined) taskUpdates.set(mask, (update = prepareTaskUpdate(fields, mask)));
+  return update;
 }
 
 /**
@@ -176,22 +213,23 @@ export async function writeTask(
 ): Promise<Task> {
   const expected = expectedVersionOf(input.expectedVersion, ctx.header("if-match"));
   return ctx.db.transaction(async (tx) => {
-    // The assignee's membership is locked before the task row, the order member removal takes them in.
-    const { task: seen } = await visibleTask(tx, identity, input.id);
-    await assertAssignable(tx, seen.projectId, input.assigneeId);
-    const [before] = await tx.select(taskColumns).from(tasks).where(eq(tasks.id, input.id)).for("update");
+    let before: Task | undefined;
+    if (input.assigneeId === undefined || input.assigneeId === null) {
+      before = (await visibleTask(tx, identity, input.id, true)).task;
+    } else {
+      // The assignee's membership is locked before the task row, the order member removal takes them in.
+      const { task: seen } = await visibleTask(tx, identity, input.id);
+      await assertAssignable(tx, seen.projectId, input.assigneeId);
+      before = await taskRow(tx, input.id, true);
+    }
     if (!before) throw taskNotFound();
     if (expected !== undefined && expected !== before.version) {
       throw new TRPCError({ code: "CONFLICT", message: `Version mismatch: the task is at version ${before.version}` });
     }
-    const patch: Partial<TaskFields> = {};
+    const patch: Partial<TaskFields> & { id: string } = { id: input.id };
     for (const field of WRITABLE) if (input[field] !== undefined) Object.assign(patch, { [field]: input[field] });
     // The row is locked, so the version read above is still current.
-    const [after] = await tx
-      .update(tasks)
-      .set({ ...patch, version: sql`${tasks.version} + 1`, updatedAt: sql`now()` })
-      .where(eq(tasks.id, input.id))
-      .returning(taskColumns);
+    const [after] = await rawRows<Task>(taskUpdate(patch)(tx), patch);
     if (!after) throw taskNotFound();
     await recordAudit(tx, {
       actor: actorOf(identity),
@@ -202,7 +240,7 @@ export async function writeTask(
       requestId: ctx.requestId,
       changes: changesOf(before, after, WRITABLE),
     });
-    return toTask(after);
+    return after;
   });
 }
 
