@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sql } from "drizzle-orm";
 import { openMigratedPglite } from "@cadence/db/testing";
 import type { DatabaseHandle } from "@cadence/db";
 import { setPasswordHashCost } from "../src/auth/passwords.js";
@@ -6,6 +7,7 @@ import { createApiDeps, createContext, type ApiDeps } from "../src/context.js";
 import { pushOf, type EventSink } from "../src/events/event-push.js";
 import { FAN_OUT_GAP_FACTOR, MAX_FAN_OUT_GAP_MS, type FanOutPace } from "../src/events/fan-out-pace.js";
 import { createProjectEventHub, type HubListener } from "../src/events/hub.js";
+import { PROJECT_EVENTS_CHANNEL } from "../src/events/publish.js";
 import type { StoredEvent } from "../src/events/stored-event.js";
 import { MAX_PENDING_EVENTS } from "../src/services/project-events.js";
 import { ensureAdmin } from "../src/services/bootstrap.js";
@@ -235,6 +237,48 @@ describe("the hub's fan-out pacing", () => {
       expect(batches).toEqual([["v0"], ["v1"], ["v2"]]);
       expect(state.waits).toEqual([]);
     } finally {
+      await hub.close();
+    }
+  });
+});
+
+describe("notifications the hub did not announce", () => {
+  it("ignores an event id that is not a UUID and still reads the real events notified with it", async () => {
+    // A stranger's NOTIFY on the channel must neither fail the read of the batch it joins nor reach subscribers.
+    const errors: unknown[] = [];
+    const waits: (() => void)[] = [];
+    let clock = 0;
+    const pace: FanOutPace = { now: () => clock, wait: () => new Promise<void>((resolve) => waits.push(resolve)) };
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => errors.push(error), pace);
+    await hub.start();
+    const tokens = await caller().auth.login({ username: ADMIN.username, password: ADMIN.password });
+    const api = caller(`Bearer ${tokens.accessToken}`);
+    const project = await api.projects.create({ name: "strangers" });
+    const task = await api.tasks.create({ projectId: project.id, title: "t" });
+    const batches: unknown[][] = [];
+    let resyncs = 0;
+    hub.subscribe(project.id, {
+      onEvents: (batch) => {
+        batches.push(batch.map(titleOf));
+        clock += 10;
+      },
+      onResync: () => (resyncs += 1),
+      onClose: () => {},
+    });
+    try {
+      await api.tasks.update({ id: task.id, title: "v0" });
+      await vi.waitFor(() => expect(batches).toEqual([["v0"]]));
+      // During the fan-out's gap: the stranger's notifications and a real change form one batch.
+      await handle.db.execute(sql`select pg_notify(${PROJECT_EVENTS_CHANNEL}, ${`${project.id}:not-a-uuid`})`);
+      await handle.db.execute(sql`select pg_notify(${PROJECT_EVENTS_CHANNEL}, ${`${project.id}:{a,b}`})`);
+      await api.tasks.update({ id: task.id, title: "v1" });
+      await vi.waitFor(() => expect(waits).toHaveLength(1));
+      waits[0]?.();
+      await vi.waitFor(() => expect(batches).toEqual([["v0"], ["v1"]]));
+      expect(errors).toEqual([]);
+      expect(resyncs).toBe(0);
+    } finally {
+      for (const release of waits) release();
       await hub.close();
     }
   });
