@@ -128,13 +128,31 @@ async function run(instances: number) {
     const benchCpu = process.cpuUsage(benchCpuBefore);
     subs.close();
     const latencies: number[] = [];
+    // Per event, its first subscriber (the hub: notification, read, first write) and its last (plus the fan-out).
+    const firsts: number[] = [];
+    const lasts: number[] = [];
     let unannounced = 0;
     for (const [eventId, receipts] of subs.receipts) {
       const committedAt = clock.committedAt(eventId);
       if (committedAt === undefined) unannounced += 1;
-      else for (const at of receipts) if (at !== 0) latencies.push(at - committedAt);
+      else {
+        let first = Infinity;
+        let last = -Infinity;
+        for (const at of receipts) {
+          if (at === 0) continue;
+          latencies.push(at - committedAt);
+          first = Math.min(first, at);
+          last = Math.max(last, at);
+        }
+        if (last >= first) {
+          firsts.push(first - committedAt);
+          lasts.push(last - committedAt);
+        }
+      }
     }
     latencies.sort((a, b) => a - b);
+    firsts.sort((a, b) => a - b);
+    lasts.sort((a, b) => a - b);
     const committed = clock.committed.size;
     return {
       complete: written.ok === written.sent && committed === written.ok && subs.events() === expected() && subs.duplicates() === 0 && unannounced === 0,
@@ -144,9 +162,13 @@ async function run(instances: number) {
       writeP99: round(percentile(written.latencies, 99)),
       delivered: `${subs.events()}/${expected()}`,
       duplicates: subs.duplicates(),
+      // Events per socket write: how many changes a fan-out's batch carried (pacing makes a busy project's batches bigger).
+      perWrite: (subs.events() / Math.max(1, subs.reads())).toFixed(1),
       p50: round(percentile(latencies, 50)),
       p99: round(percentile(latencies, 99)),
       max: round(latencies.at(-1) ?? NaN),
+      first: `${round(percentile(firsts, 50))} / ${round(percentile(firsts, 99))}`,
+      last: `${round(percentile(lasts, 50))} / ${round(percentile(lasts, 99))}`,
       perSubscriberKb,
       rss: after.map((mb) => mb.toFixed(0)).join(" + "),
       serverCpu: serverCpu.map((percent) => percent.toFixed(0)).join(" + "),
@@ -167,11 +189,11 @@ async function run(instances: number) {
 const rows = [];
 for (const instances of layouts) rows.push(await run(instances));
 console.log(`\n${subscribers} subscribers${values.keys ? " (one API key each)" : ""} on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
-console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | p50 ms | p99 ms | max ms | RSS per idle subscriber | server RSS MB | server CPU % | server CPU µs per delivery | bench CPU % |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | events per write | p50 ms | p99 ms | max ms | first subscriber p50 / p99 ms | last subscriber p50 / p99 ms | RSS per idle subscriber | server RSS MB | server CPU % | server CPU µs per delivery | bench CPU % |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {
   console.log(
-    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.p50} | ${row.p99} | ${row.max} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.cpuPerDelivery} | ${row.benchCpu} |`,
+    `| ${row.instances} | ${row.changes} | ${row.committed} | ${row.writeP99} | ${row.delivered} | ${row.duplicates} | ${row.perWrite} | ${row.p50} | ${row.p99} | ${row.max} | ${row.first} | ${row.last} | ${row.perSubscriberKb.toFixed(1)} KB | ${row.rss} | ${row.serverCpu} | ${row.cpuPerDelivery} | ${row.benchCpu} |`,
   );
 }
 // A failed change, a commit its writer was not told about, a lost or a repeated event is a broken feed, not a slow one.
