@@ -69,7 +69,7 @@ async function launchCadence(name: string): Promise<ServerProcess> {
     PATH, HOME, TMPDIR, LANG,
     PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, ACCESS_TOKEN_TTL: "12h",
     RATE_LIMIT_REQUESTS: RAISED_LIMIT, RATE_LIMIT_LOGIN: RAISED_LIMIT, RATE_LIMIT_REGISTER: RAISED_LIMIT, RATE_LIMIT_REFRESH: RAISED_LIMIT,
-    STREAM_MAX_PER_USER: String(subscribers + 10), MAX_CONNECTIONS: String(subscribers * 2 + 100),
+    STREAM_MAX_PER_USER: String(subscribers + 10), MAX_CONNECTIONS: String(subscribers * 2 + 1000),
   };
   return startServer({ name, core: undefined, command: process.execPath, args: [...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : []), serverMain], env, port, readyPath: "/api/v1/ready" });
 }
