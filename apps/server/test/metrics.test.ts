@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAdmin } from "./support/admin.js";
 import { bearer, json } from "./support/auth.js";
-import { createProject } from "./support/domain.js";
+import { createProject, createTask } from "./support/domain.js";
 import { openEventStream } from "./support/event-stream.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
@@ -112,6 +112,28 @@ describe("GET /metrics", () => {
     expect(valueOf(await scrape(server, `Bearer ${METRICS_TOKEN}`), "event_streams_open")).toBe((before ?? 0) + 1);
     stream.close();
     await expect.poll(async () => valueOf(await scrape(server, `Bearer ${METRICS_TOKEN}`), "event_streams_open")).toBe(before);
+  });
+
+  it("counts the live events handed to streams and times each fan-out", async () => {
+    const { accessToken } = await loginAdmin(server);
+    const project = await createProject(server, accessToken, { name: "Fanned out" });
+    const scrapeNow = async () => scrape(server, `Bearer ${METRICS_TOKEN}`);
+    const before = await scrapeNow();
+    const deliveries = valueOf(before, "event_deliveries_total") ?? 0;
+    const fanOuts = valueOf(before, "event_fanout_write_seconds_count") ?? 0;
+    const streams = await Promise.all([openEventStream(server, project.id, accessToken), openEventStream(server, project.id, accessToken)]);
+    try {
+      await createTask(server, accessToken, project.id, { title: "Seen twice" });
+      for (const stream of streams) expect((await stream.next())?.event).toBe("task.create");
+      const after = await scrapeNow();
+      // One event to two streams: two deliveries, in one fan-out that was held and written.
+      expect(valueOf(after, "event_deliveries_total")).toBe(deliveries + 2);
+      expect(valueOf(after, "event_fanout_write_seconds_count")).toBe(fanOuts + 1);
+      expect(valueOf(after, "event_fanout_held_seconds_count")).toBe(fanOuts + 1);
+      expect(valueOf(after, "event_fanout_held_seconds_bucket", { le: "+Inf" })).toBe(fanOuts + 1);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
   });
 
   it("keeps each server's metrics apart, is not rate limited and is absent from the OpenAPI document", async () => {

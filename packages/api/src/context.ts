@@ -56,6 +56,7 @@ export interface ApiOptions {
 export function createApiDeps(options: ApiOptions): ApiDeps {
   const logger = options.logger ?? stderrLogger;
   const outage = createOutageMonitor(logger);
+  const observer = options.observer ?? noopObserver;
   return {
     db: options.db,
     readyTimeoutMs: options.readyTimeoutMs,
@@ -63,11 +64,14 @@ export function createApiDeps(options: ApiOptions): ApiDeps {
     limiters: createLimiters(options.rateLimits, options.db),
     databaseTimeoutMs: options.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
     outage,
-    observer: options.observer ?? noopObserver,
-    events: createProjectEventHub(options.db, options.notifications, (error) => {
-      // A database that went away is an outage, logged once per window like every procedure's, not a server fault.
-      if (isDatabaseUnavailable(error)) return outage.unavailable(error);
-      logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed");
+    observer,
+    events: createProjectEventHub(options.db, options.notifications, {
+      onError: (error) => {
+        // A database that went away is an outage, logged once per window like every procedure's, not a server fault.
+        if (isDatabaseUnavailable(error)) return outage.unavailable(error);
+        logger.error({ error: error instanceof Error ? error.message : String(error) }, "reading project events failed");
+      },
+      onFanOut: (fanOut) => observer.fannedOut(fanOut),
     }),
     streamSlots: createStreamSlots(options.streamMaxPerUser ?? DEFAULT_STREAM_MAX_PER_USER),
     jobs: options.jobs,

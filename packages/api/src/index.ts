@@ -3,7 +3,7 @@ export type { AppRouter, RouterInputs, RouterOutputs } from "./root.js";
 export { createApiDeps, createContext } from "./context.js";
 export type { ApiDeps, ApiOptions, Context, RequestInfo } from "./context.js";
 export type { AuthConfig, JwtKey, RateLimitConfig, RateLimitRule } from "./config.js";
-export type { ApiLogger, ApiObserver, AuthFailureReason } from "./observer.js";
+export type { ApiLogger, ApiObserver, AuthFailureReason, FanOut } from "./observer.js";
 export { API_VERSION, createOpenApiDocument, procedureMeta, successStatusFor } from "./openapi.js";
 export type { OpenApiOptions } from "./openapi.js";
 export { toPublicError } from "./errors.js";

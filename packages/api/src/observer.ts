@@ -19,6 +19,18 @@ export interface ApiObserver {
   /** A request was refused with 429 by the named limit (`login`, `register`, `refresh`, `requests`). */
   rateLimited(limit: string): void;
   authenticationFailed(reason: AuthFailureReason): void;
+  /** The live-event hub wrote one read of a project's events to its streams (see FanOut). */
+  fannedOut(fanOut: FanOut): void;
+}
+
+/** One fan-out of the live-event hub: a read of a project's new events handed to every stream of the project. */
+export interface FanOut {
+  events: number;
+  streams: number;
+  /** From the first notification of these events to the start of their fan-out: the pacing gap plus the read. */
+  heldSeconds: number;
+  /** Writing them to every stream. */
+  writeSeconds: number;
 }
 
 /** The structured logger the API writes to (pino's Logger satisfies it): fields first, then the message. */
@@ -31,6 +43,7 @@ export interface ApiLogger {
 export const noopObserver: ApiObserver = {
   rateLimited: () => {},
   authenticationFailed: () => {},
+  fannedOut: () => {},
 };
 
 /** JSON lines on stderr, for callers of createApiDeps that hand in no logger (scripts, other packages' tests). */

@@ -169,7 +169,7 @@ describe("the hub's fan-out pacing", () => {
 
   it("sends the changes committed during a costly fan-out's gap together, in order, after the gap and not before", async () => {
     const { state, pace } = testPace();
-    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => { throw error; }, pace);
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, { onError: (error) => { throw error; }, pace });
     await hub.start();
     const { api, project, task } = await projectWithTask("paced");
     const other = await projectWithTask("barrier");
@@ -201,7 +201,7 @@ describe("the hub's fan-out pacing", () => {
 
   it(`never holds an event more than ${MAX_FAN_OUT_GAP_MS} ms after a fan-out, however long it took`, async () => {
     const { state, pace } = testPace();
-    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => { throw error; }, pace);
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, { onError: (error) => { throw error; }, pace });
     await hub.start();
     const { api, project, task } = await projectWithTask("capped");
     const batches: unknown[][] = [];
@@ -224,7 +224,7 @@ describe("the hub's fan-out pacing", () => {
 
   it("delivers each change at once to a project whose fan-out costs nothing", async () => {
     const { state, pace } = testPace();
-    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => { throw error; }, pace);
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, { onError: (error) => { throw error; }, pace });
     await hub.start();
     const { api, project, task } = await projectWithTask("unpaced");
     const batches: unknown[][] = [];
@@ -249,7 +249,7 @@ describe("notifications the hub did not announce", () => {
     const waits: (() => void)[] = [];
     let clock = 0;
     const pace: FanOutPace = { now: () => clock, wait: () => new Promise<void>((resolve) => waits.push(resolve)) };
-    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, (error) => errors.push(error), pace);
+    const hub = createProjectEventHub(handle.db, handle.subscribeNotifications, { onError: (error) => errors.push(error), pace });
     await hub.start();
     const tokens = await caller().auth.login({ username: ADMIN.username, password: ADMIN.password });
     const api = caller(`Bearer ${tokens.accessToken}`);

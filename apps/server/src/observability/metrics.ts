@@ -1,6 +1,6 @@
-import type { ApiObserver } from "@cadence/api";
+import type { ApiObserver, FanOut } from "@cadence/api";
 import type { PoolStats } from "@cadence/db";
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { DurationHistogram } from "./duration-histogram.js";
 
 /** What a request is counted under: fixed per route or procedure, so label sets are built once, not per request. */
@@ -28,8 +28,8 @@ export interface Metrics {
 /**
  * The server's Prometheus metrics on a registry of its own (several servers in one process do not collide):
  * request durations by surface, route or procedure, method and status class; requests in flight; rate-limit
- * refusals by limit; authentication failures by reason; the database pool; Node's default process metrics,
- * event-loop lag included.
+ * refusals by limit; authentication failures by reason; the database pool; the live-event fan-out; Node's default
+ * process metrics, event-loop lag included.
  */
 export function createMetrics(pool: () => PoolStats): Metrics {
   const registry = new Registry();
@@ -52,6 +52,7 @@ export function createMetrics(pool: () => PoolStats): Metrics {
   const rateLimited = new Counter({ name: "rate_limit_rejections_total", help: "Requests refused with 429, by limit", labelNames: ["limit"], registers: [registry] });
   const authFailures = new Counter({ name: "auth_failures_total", help: "Failed authentications, by reason", labelNames: ["reason"], registers: [registry] });
   registerPoolMetrics(registry, pool);
+  const fannedOut = fanOutMetrics(registry);
 
   // One series per (route, method, status class), made on first use and kept on the route's labels.
   const children = new WeakMap<RouteLabels, (Observe | undefined)[]>();
@@ -74,6 +75,7 @@ export function createMetrics(pool: () => PoolStats): Metrics {
     observer: {
       rateLimited: (limit) => rateLimited.inc({ limit }),
       authenticationFailed: (reason) => authFailures.inc({ reason }),
+      fannedOut,
     },
     started: () => {
       inFlight++;
@@ -92,6 +94,31 @@ export function createMetrics(pool: () => PoolStats): Metrics {
       inFlight--;
       childFor(labels, method, status)(seconds);
     },
+  };
+}
+
+/**
+ * The live-event hub's fan-outs: how long committed events waited in the hub (pacing gap and read) and how long
+ * writing them to a project's streams took, and how many event deliveries (events × streams) were handed out.
+ */
+function fanOutMetrics(registry: Registry): (fanOut: FanOut) => void {
+  const held = new Histogram({
+    name: "event_fanout_held_seconds",
+    help: "From the first notification of a project's new events to the start of their fan-out (pacing gap plus read)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const write = new Histogram({
+    name: "event_fanout_write_seconds",
+    help: "Writing one read of a project's events to every stream of the project",
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [registry],
+  });
+  const deliveries = new Counter({ name: "event_deliveries_total", help: "Live events handed to streams (events × streams per fan-out)", registers: [registry] });
+  return ({ events, streams, heldSeconds, writeSeconds }) => {
+    held.observe(heldSeconds);
+    write.observe(writeSeconds);
+    deliveries.inc(events * streams);
   };
 }
 

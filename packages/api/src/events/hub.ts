@@ -3,6 +3,7 @@ import type { Database } from "@cadence/db";
 import { parseProjectNotification, PROJECT_EVENTS_CHANNEL } from "./publish.js";
 import { nextFanOutAt, realPace, type FanOutPace } from "./fan-out-pace.js";
 import { eventsById, type StoredEvent } from "./stored-event.js";
+import type { FanOut } from "../observer.js";
 
 /** What a live subscriber hears from the hub. */
 export interface HubListener {
@@ -35,14 +36,21 @@ export interface ProjectEventHub {
   close(): Promise<void>;
 }
 
-export function createProjectEventHub(
-  db: Database,
-  source: NotificationSource | undefined,
-  onError: (error: unknown) => void,
-  pace: FanOutPace = realPace,
-): ProjectEventHub {
+export interface HubOptions {
+  /** A failed read of new events (its subscribers then re-read from the table). */
+  onError(error: unknown): void;
+  /** Each fan-out, for metrics. */
+  onFanOut?: ((fanOut: FanOut) => void) | undefined;
+  /** The clock and wait the fan-outs are spaced by (tests use their own). */
+  pace?: FanOutPace | undefined;
+}
+
+export function createProjectEventHub(db: Database, source: NotificationSource | undefined, options: HubOptions): ProjectEventHub {
+  const { onError, onFanOut, pace = realPace } = options;
   const listeners = new Map<string, Set<HubListener>>();
   const pending = new Map<string, string[]>();
+  /** Per project with ids pending: when the first of them was heard. */
+  const heardAt = new Map<string, number>();
   const reading = new Set<string>();
   /** Per project with subscribers: when its next read may start (see fan-out-pace.ts). */
   const paced = new Map<string, number>();
@@ -64,14 +72,19 @@ export function createProjectEventHub(
         const gap = (paced.get(projectId) ?? 0) - pace.now();
         if (gap > 0) await pace.wait(gap);
         const ids = pending.get(projectId) ?? [];
+        const heard = heardAt.get(projectId) ?? pace.now();
         pending.delete(projectId);
+        heardAt.delete(projectId);
         if (ids.length === 0 || !listeners.has(projectId)) continue;
         try {
           const batch = await eventsById(db, projectId, ids);
           if (batch.length === 0) continue;
           const startedAt = pace.now();
+          const streams = listeners.get(projectId)?.size ?? 0;
           each((listener) => listener.onEvents(batch), projectId);
-          if (listeners.has(projectId)) paced.set(projectId, nextFanOutAt(startedAt, pace.now()));
+          const endedAt = pace.now();
+          if (listeners.has(projectId)) paced.set(projectId, nextFanOutAt(startedAt, endedAt));
+          onFanOut?.({ events: batch.length, streams, heldSeconds: (startedAt - heard) / 1000, writeSeconds: (endedAt - startedAt) / 1000 });
         } catch (error) {
           onError(error);
           each((listener) => listener.onResync(), projectId);
@@ -86,6 +99,7 @@ export function createProjectEventHub(
     const notification = parseProjectNotification(payload);
     if (!notification || !listeners.has(notification.projectId)) return;
     const ids = pending.get(notification.projectId) ?? [];
+    if (ids.length === 0) heardAt.set(notification.projectId, pace.now());
     ids.push(notification.eventId);
     pending.set(notification.projectId, ids);
     if (!reading.has(notification.projectId)) void readPending(notification.projectId);
