@@ -215,6 +215,7 @@ export async function writeTask(
   return ctx.db.transaction(async (tx) => {
     let before: Task | undefined;
     if (input.assigneeId === undefined || input.assigneeId === null) {
+      // No membership to lock: the task row is locked and read at once (one round trip, not two).
       before = (await visibleTask(tx, identity, input.id, true)).task;
     } else {
       // The assignee's membership is locked before the task row, the order member removal takes them in.
