@@ -15,11 +15,12 @@ import { newJwtSecret, RAISED_LIMIT } from "./http/servers.js";
 import { openCommitClock } from "./realtime/commit-clock.js";
 import { createKeys } from "./realtime/keys.js";
 import { seed } from "./realtime/seed.js";
-import { openSubscribers } from "./realtime/subscribers.js";
+import { openSubscribers, type Surface } from "./realtime/subscribers.js";
 import { writeChanges } from "./realtime/writers.js";
 
-const USAGE = `Usage: pnpm bench:realtime [--subscribers N] [--rate CHANGES_PER_S] [--seconds S] [--projects P] [--instances 1|2|both] [--smoke] [--profile DIR]
+const USAGE = `Usage: pnpm bench:realtime [--subscribers N] [--rate CHANGES_PER_S] [--seconds S] [--projects P] [--instances 1|2|both] [--surface rest|trpc] [--smoke] [--profile DIR]
   defaults: 1000 subscribers, 100 changes/s for 10 s, 1 project, both (one instance, then two)
+  --surface: the subscribers' feed: REST's event stream (default) or the tRPC subscription (httpSubscriptionLink's GET)
   --smoke: 50 subscribers, 20 changes/s for 3 s (what CI can afford)
   --profile DIR: run the servers with node --cpu-prof, writing their profiles into DIR
   --keys: every subscriber streams with its own API key (one access re-check each), not all with one token`;
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     smoke: { type: "boolean", default: false },
     profile: { type: "string" },
     keys: { type: "boolean", default: false },
+    surface: { type: "string", default: "rest" },
     help: { type: "boolean", default: false },
   },
 });
@@ -46,7 +48,8 @@ const rate = values.smoke ? 20 : Number(values.rate);
 const seconds = values.smoke ? 3 : Number(values.seconds);
 const projects = Number(values.projects);
 const layouts = values.instances === "both" ? [1, 2] : [Number(values.instances)];
-if (![subscribers, rate, seconds, projects].every((n) => Number.isInteger(n) && n > 0) || layouts.some((n) => n !== 1 && n !== 2)) {
+const surface: Surface = values.surface === "trpc" ? "trpc" : "rest";
+if (![subscribers, rate, seconds, projects].every((n) => Number.isInteger(n) && n > 0) || layouts.some((n) => n !== 1 && n !== 2) || (values.surface !== "rest" && values.surface !== "trpc")) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -98,7 +101,7 @@ async function run(instances: number) {
     const before = servers.map((server) => rssMb(server.pid) ?? NaN);
     progress(`${instances} instance(s): opening ${subscribers} subscribers`);
     const tokens = values.keys ? await createKeys(urls[0] as string, data.token, subscribers) : [data.token];
-    const subs = await openSubscribers(urls, data.projectIds, tokens, subscribers);
+    const subs = await openSubscribers(urls, data.projectIds, tokens, subscribers, surface);
     await delay(2000);
     const after = servers.map((server) => rssMb(server.pid) ?? NaN);
     const perSubscriberKb = (after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0)) * 1024 / subscribers;
@@ -188,7 +191,7 @@ async function run(instances: number) {
 
 const rows = [];
 for (const instances of layouts) rows.push(await run(instances));
-console.log(`\n${subscribers} subscribers${values.keys ? " (one API key each)" : ""} on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
+console.log(`\n${subscribers} ${surface === "trpc" ? "tRPC" : "REST"} subscribers${values.keys ? " (one API key each)" : ""} on ${projects} project(s), ${rate} changes/s for ${seconds} s, PostgreSQL, Node ${process.version}\n`);
 console.log("| instances | changes ok | committed | write p99 ms | events delivered | duplicates | events per write | p50 ms | p99 ms | max ms | first subscriber p50 / p99 ms | last subscriber p50 / p99 ms | RSS per idle subscriber | server RSS MB | server CPU % | server CPU µs per delivery | bench CPU % |");
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) {

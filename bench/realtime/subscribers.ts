@@ -89,7 +89,7 @@ class EventStreamReader {
       return;
     }
     this.frames = text.slice(end + 2);
-    // Frames start with their `id:` line (the first one after `retry:`); a JSON body never holds "\nid: ".
+    // An `id:` line starts the text or follows a newline; a JSON `data:` line never holds a raw newline.
     for (let at = text.startsWith("id: ") ? 0 : nextId(text, 0); at !== -1 && at < end; ) {
       const to = text.indexOf("\n", at + 4);
       this.onEvent(text.slice(at + 4, to));
@@ -99,15 +99,18 @@ class EventStreamReader {
 }
 
 function nextId(text: string, from: number): number {
-  const at = text.indexOf("\n\nid: ", from);
-  return at === -1 ? -1 : at + 2;
+  const at = text.indexOf("\nid: ", from);
+  return at === -1 ? -1 : at + 1;
 }
 
+/** Which feed the subscribers read: REST's event stream, or the tRPC subscription as httpSubscriptionLink asks for it. */
+export type Surface = "rest" | "trpc";
+
 /**
- * Opens `count` REST event streams spread over `urls` (subscriber i with `tokens[i % tokens.length]`), each on its
- * own connection, waiting until every one answered 200.
+ * Opens `count` event streams spread over `urls` (subscriber i with `tokens[i % tokens.length]`), each on its own
+ * connection, waiting until every one answered 200. Both surfaces put an `id:` line on every event.
  */
-export async function openSubscribers(urls: string[], projectIds: string[], tokens: string[], count: number): Promise<Deliveries> {
+export async function openSubscribers(urls: string[], projectIds: string[], tokens: string[], count: number, surface: Surface): Promise<Deliveries> {
   const receipts = new Map<string, Float64Array>();
   let events = 0;
   let reads = 0;
@@ -149,7 +152,7 @@ export async function openSubscribers(urls: string[], projectIds: string[], toke
       socket.setNoDelay(true);
       socket.on("error", (error) => reject(error));
       socket.write(
-        `GET /api/v1/projects/${projectId}/events HTTP/1.1\r\nhost: ${hostname}:${port}\r\naccept: text/event-stream\r\nauthorization: Bearer ${tokens[index % tokens.length] as string}\r\n\r\n`,
+        `GET ${surface === "trpc" ? `/trpc/projects.events?input=${encodeURIComponent(JSON.stringify({ projectId }))}` : `/api/v1/projects/${projectId}/events`} HTTP/1.1\r\nhost: ${hostname}:${port}\r\naccept: text/event-stream\r\nauthorization: Bearer ${tokens[index % tokens.length] as string}\r\n\r\n`,
       );
       sockets.push(socket);
     });

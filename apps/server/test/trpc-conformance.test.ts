@@ -3,8 +3,9 @@ import type { AppRouter } from "@cadence/api";
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, login, register, signUp, type TokenPair } from "./support/auth.js";
-import { createProject } from "./support/domain.js";
+import { createProject, createTask } from "./support/domain.js";
 import type { RawRequest } from "./support/raw-http.js";
+import { readRawStream, type RawStream } from "./support/raw-stream.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { trpcError } from "./support/trpc-error.js";
 import { expectSameAnswer, startTrpcTwins, withoutGenerated, type TrpcTwins } from "./support/trpc-twins.js";
@@ -196,5 +197,86 @@ describe("@trpc/client links against the fast path", () => {
     const [fine, missing] = await Promise.allSettled([client.projects.get.query({ id: created.id }), client.projects.get.query({ id: randomUUID() })]);
     expect(fine).toMatchObject({ status: "fulfilled", value: { id: created.id } });
     expect(missing).toMatchObject({ status: "rejected" });
+  });
+});
+
+describe("subscriptions (httpSubscriptionLink's GET)", () => {
+  /**
+   * Headers that differ by framing or clock only (both answers are chunked streams), and the limiter's count: the
+   * link tests above called the fast twin alone. They must be present on both all the same.
+   */
+  const UNCOMPARED = new Set(["date", "transfer-encoding", "ratelimit-reset", "ratelimit-remaining"]);
+  const comparable = (stream: RawStream) => ({
+    status: stream.status,
+    headers: Object.fromEntries(Object.entries(stream.headers).map(([name, value]) => [name, UNCOMPARED.has(name) ? "<present>" : value])),
+    body: stream.body,
+    ended: stream.ended,
+  });
+  const events = (query: Record<string, unknown>, extra = "") => `/trpc/projects.events?input=${input(query)}${extra}`;
+  const messages = (count: number) => (body: string) => body.split("\n\n\n").length > count;
+  let streams = 0;
+
+  /**
+   * The same subscription on both twins, read until `until` holds or the stream ends; `whenOpen` runs once both
+   * answered their head (both subscribed). Asserts the same status, headers and bytes, and that the fast twin wrote
+   * each message as one chunk where tRPC's adapter writes a chunk per line.
+   */
+  async function expectSameStream(path: string, headers: Record<string, string>, until: (body: string) => boolean, whenOpen: () => Promise<unknown> = async () => {}) {
+    const requestId = `conformance-stream-${++streams}`;
+    let heads = 0;
+    let opened: () => void = () => {};
+    const bothOpen = new Promise<void>((resolve) => (opened = resolve));
+    const onHead = () => ++heads === 2 && opened();
+    const reading = [twins.fast, twins.standard].map((server) => readRawStream(server.url, path, { "x-request-id": requestId, ...headers }, until, onHead));
+    await bothOpen;
+    await whenOpen();
+    const [fast, standard] = (await Promise.all(reading)) as [RawStream, RawStream];
+    expect(comparable(fast)).toEqual(comparable(standard));
+    expect(fast.chunks[0]).toBe(fast.body.slice(0, fast.body.indexOf("\n\n\n") + 3));
+    expect(standard.chunks.length).toBeGreaterThan(fast.chunks.length);
+    return fast;
+  }
+
+  it("streams a live change as tRPC's adapter does: connected, then the event tracked by its id", async () => {
+    const stream = await expectSameStream(events({ projectId }), asUser(), messages(2), () => createTask(database, user.accessToken, projectId, { title: "Live" }));
+    expect(stream.status).toBe(200);
+    expect(stream.headers["content-type"]).toBe("text/event-stream");
+    expect(stream.body).toMatch(/^event: connected\ndata: \{"reconnectAfterInactivityMs":40000\}\n\n\ndata: \{.*"action":"task.create".*\}\nid: [0-9a-f-]{36}\n\n\n$/);
+  });
+
+  it("replays what followed lastEventId, from the input, the query or the Last-Event-ID header", async () => {
+    const first = await createTask(database, user.accessToken, projectId, { title: "Before" });
+    const audit = (await (await fetch(`${database.url}/api/v1/audit-events?projectId=${projectId}&entityId=${first.id}`, { headers: asUser() })).json()) as { items: { id: string }[] };
+    const after = audit.items[0]?.id ?? "";
+    expect(after).not.toBe("");
+    await createTask(database, user.accessToken, projectId, { title: "After one" });
+    await createTask(database, user.accessToken, projectId, { title: "After two" });
+    for (const [path, headers] of [
+      [events({ projectId, lastEventId: after }), asUser()],
+      [events({ projectId }, `&lastEventId=${after}`), asUser()],
+      [events({ projectId }), { ...asUser(), "last-event-id": after }],
+    ] as const) {
+      const stream = await expectSameStream(path, headers, messages(3));
+      expect(stream.body).toContain('"title":{"after":"After one"');
+      expect(stream.body).toContain('"title":{"after":"After two"');
+    }
+  });
+
+  it("ends with a serialized-error message, as tRPC does, for every refusal before the stream", async () => {
+    const outsider = (await signUp(database)).tokens;
+    const refusals: [string, Record<string, string>][] = [
+      [events({ projectId }), { authorization: `Bearer ${outsider.accessToken}` }],
+      [events({ projectId }), {}],
+      [events({ projectId: "not-a-uuid" }), asUser()],
+      [`/trpc/projects.events?input=%7Bnot-json`, asUser()],
+      [events({ projectId, lastEventId: randomUUID() }), asUser()],
+      [events({ projectId }), { authorization: `Bearer ${apiKey}`.replace(/.$/, "x") }],
+      [`/trpc/projects.events?input=${encodeURIComponent(nested(40))}`, asUser()],
+    ];
+    for (const [path, headers] of refusals) {
+      const stream = await expectSameStream(path, headers, () => false);
+      expect(stream.ended).toBe(true);
+      expect(stream.body).toMatch(/\nevent: serialized-error\ndata: \{.*\}\n\n\n$/);
+    }
   });
 });

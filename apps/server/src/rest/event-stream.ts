@@ -2,7 +2,8 @@ import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { toPublicError } from "@cadence/api";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
-import { frameOf, HEARTBEAT_FRAME, type FrameBytes } from "./sse-frames.js";
+import { frameWriter, type FrameWriter } from "../http/sse-bytes.js";
+import { frameOf, HEARTBEAT_FRAME } from "./sse-frames.js";
 
 /** A comment line this often keeps proxies, the client and our own idle limits from taking the stream for dead. */
 export const HEARTBEAT_MS = 15_000;
@@ -25,7 +26,7 @@ function drained(res: ServerResponse, socket: Socket): Promise<void> {
 }
 
 /** Sends the stream's headers and its first line; returns the writer of frames straight to the socket. */
-export function startEventStream(res: ServerResponse): (bytes: FrameBytes) => boolean {
+export function startEventStream(res: ServerResponse): FrameWriter {
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-transform",
@@ -33,10 +34,7 @@ export function startEventStream(res: ServerResponse): (bytes: FrameBytes) => bo
   });
   // Browsers reconnect after this long; the first line also flushes the headers through buffering proxies.
   res.write("retry: 2000\n\n");
-  const socket = res.socket;
-  const chunked = res.chunkedEncoding;
-  // Frames are shared bytes (already an HTTP chunk when the response is chunked): no copy, no chunk header per write.
-  return (bytes) => !socket || socket.destroyed || socket.write(chunked ? bytes.chunked : bytes.bare);
+  return frameWriter(res);
 }
 
 /** Ends a started stream: an error becomes an `error` event with the public error body (a 500 is logged first). */

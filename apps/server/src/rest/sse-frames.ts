@@ -1,17 +1,6 @@
 import type { StoredEvent } from "@cadence/api";
 import { isTrackedEnvelope } from "@trpc/server";
-
-/** A frame's bytes, encoded once and shared by every stream that sends it: bare, and as one HTTP/1.1 chunk. */
-export interface FrameBytes {
-  bare: Buffer;
-  chunked: Buffer;
-}
-
-function encodeBytes(bare: Buffer): FrameBytes {
-  return { bare, chunked: Buffer.concat([Buffer.from(`${bare.length.toString(16)}\r\n`, "latin1"), bare, Buffer.from("\r\n", "latin1")]) };
-}
-
-const encode = (text: string) => encodeBytes(Buffer.from(text, "utf8"));
+import { encodeBytes, encodeFrame as encode, type FrameBytes } from "../http/sse-bytes.js";
 
 /** Frames by event object: every subscriber of a project receives the same object, so it is serialized and encoded once. */
 const frames = new WeakMap<object, FrameBytes>();

@@ -75,7 +75,7 @@ function typesOf(calls: PlannedCall[]): TRPCProcedureType[] {
 /**
  * Creates the planner for `router` served under `prefix` (such as `/trpc`): it reads the URL once and resolves
  * the procedures, and returns undefined for every request the fast path does not serve byte for byte as tRPC's
- * adapter would: other methods or content types, streaming (jsonl) or subscriptions, connection params, paths
+ * adapter would: other methods or content types, streaming (jsonl), subscriptions other than one GET, connection params, paths
  * that URL normalisation or decoding would change, a Host tRPC cannot parse, and unknown paths when the router
  * has lazy sub-routers.
  */
@@ -99,7 +99,8 @@ export function createCallPlanner(router: AnyTRPCRouter, prefix: string) {
     const calls = (isBatch ? path.split(",") : [path]).map((name) => ({ path: name, procedure: procedures[name] }));
     if (hasLazy && calls.some((call) => call.procedure === undefined)) return undefined;
     const types = typesOf(calls);
-    if (types.includes("subscription")) return undefined;
+    // A subscription is served here only as httpSubscriptionLink asks for one: a GET of one call (see subscription.ts).
+    if (types.includes("subscription") && (method !== "GET" || isBatch || calls.length !== 1)) return undefined;
     return { method, isBatch, calls, type: types[0] ?? "unknown", types, params };
   };
 }

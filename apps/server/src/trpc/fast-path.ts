@@ -7,6 +7,7 @@ import { createCallPlanner, type CallPlan } from "./call-plan.js";
 import { createEnvelopes, isDataStream, settled, streamOnlyError, type Answer, type CallOutcome, type ErrorSite } from "./envelope.js";
 import { guardedInput, guardQuery, refusal } from "./input-guard.js";
 import { sendTrpcJson, varyLikeTrpc } from "./send.js";
+import { createTrpcSubscriptions } from "./subscription.js";
 
 export interface TrpcFastPathOptions {
   router: AnyTRPCRouter;
@@ -40,6 +41,18 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
   const envelopes = createEnvelopes(router);
   const transformer = router._def._config.transformer;
   const deserialize = (input: unknown): unknown => transformer.input.deserialize(input);
+  const subscriptions = createTrpcSubscriptions({
+    router,
+    contextFor,
+    onError,
+    bodyLimit,
+    requestError: (error, type) => envelopes.request(error, type, undefined),
+    sendJson: (res, { status, body }) => {
+      const headers: OutgoingHttpHeaders = { "content-type": "application/json" };
+      varyLikeTrpc(res, headers);
+      sendTrpcJson(res, status, headers, body);
+    },
+  });
 
   async function answer(call: CallPlan, req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders): Promise<Answer> {
     let refused: TRPCError | undefined;
@@ -123,7 +136,8 @@ export function createTrpcFastPath(options: TrpcFastPathOptions) {
   return (req: IncomingMessage, res: ServerResponse): Promise<void> | undefined => {
     const call = plan(req);
     if (!call) return undefined;
-    return serve(call, req, res).catch((cause: unknown) => {
+    if (call.type === "subscription" && !subscriptions.supported) return undefined;
+    return (call.type === "subscription" ? subscriptions.serve(call, req, res) : serve(call, req, res)).catch((cause: unknown) => {
       const error = getTRPCErrorFromUnknown(cause);
       onError(error, undefined);
       if (res.headersSent) return void res.end();
