@@ -24,6 +24,12 @@ export interface CadenceClientOptions {
   onTokens?: (tokens: TokenPair) => void | Promise<void>;
   /** Custom fetch (tests, proxies). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Runs `refresh` alone among every holder of the same stored tokens (other processes of the app, such as two CLI
+   * watchers): a refresh token is single use, and presenting it twice revokes the session. Inside, the client reads
+   * the stored tokens again and, when another holder refreshed meanwhile, uses its pair instead of refreshing.
+   */
+  refreshExclusively?: <T>(refresh: () => Promise<T>) => Promise<T>;
 }
 
 export type CadenceClient = TRPCClient<AppRouter>;
@@ -78,9 +84,19 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
     return { accessToken: await options.getAccessToken?.(), refreshToken };
   }
 
+  /** Whether a fresh pair is at hand: refreshed here, or (see refreshExclusively) stored by another holder meanwhile. */
+  async function refreshOnce(): Promise<boolean> {
+    const { refreshToken: seen } = await currentTokens();
+    if (!seen || !options.refreshExclusively) return (await refreshWith(seen)) !== undefined;
+    return options.refreshExclusively(async () => {
+      const { refreshToken } = await currentTokens();
+      if (refreshToken !== seen) return refreshToken !== undefined;
+      return (await refreshWith(refreshToken)) !== undefined;
+    });
+  }
+
   /** One refresh per refresh token, shared by every call that failed with it. */
-  async function refreshOnce(): Promise<TokenPair | undefined> {
-    const { refreshToken } = await currentTokens();
+  async function refreshWith(refreshToken: string | undefined): Promise<TokenPair | undefined> {
     if (!refreshToken) return undefined;
     let pending = inFlight.get(refreshToken);
     if (!pending) {
@@ -116,7 +132,7 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
           error: (error) => {
             if (retried || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
             retried = true;
-            void refreshOnce().then((pair) => (pair ? attempt() : observer.error(error)));
+            void refreshOnce().then((fresh) => (fresh ? attempt() : observer.error(error)));
           },
         });
       };
