@@ -56,6 +56,12 @@ async function read(source: Source): Promise<string | undefined> {
   return typeof source === "function" ? source() : source;
 }
 
+/**
+ * How long a subscription's attempt after a refresh must have run before another UNAUTHORIZED refreshes again rather
+ * than ending it: a later one is the next token's expiry, an earlier one a fresh token refused (which would loop).
+ */
+const RESUBSCRIBE_AFTER_MS = 1000;
+
 function isUnauthorized(error: unknown): boolean {
   return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
 }
@@ -116,7 +122,9 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
 
   const refreshLink: TRPCLink<AppRouter> = () => ({ op, next }) =>
     observable((observer) => {
-      let retried = false;
+      /** When the attempt after the last refresh began (undefined: no refresh yet). */
+      let refreshedAt: number | undefined;
+      let stopped = false;
       let subscription: { unsubscribe(): void } | undefined;
       // A subscription retried after a refresh resumes after the last event it delivered.
       let lastEventId: string | undefined;
@@ -130,14 +138,26 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
           },
           complete: () => observer.complete(),
           error: (error) => {
-            if (retried || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
-            retried = true;
-            void refreshOnce().then((fresh) => (fresh ? attempt() : observer.error(error)));
+            // A call is retried once; a subscription outlives many access tokens (the server ends its stream when one
+            // expires), so it refreshes at each expiry, but not for a token refused right after a refresh.
+            const mayRefresh = refreshedAt === undefined || (op.type === "subscription" && Date.now() - refreshedAt >= RESUBSCRIBE_AFTER_MS);
+            if (!mayRefresh || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
+            refreshedAt = Number.POSITIVE_INFINITY;
+            void refreshOnce().then((fresh) => {
+              if (stopped) return;
+              if (!fresh) return observer.error(error);
+              refreshedAt = Date.now();
+              attempt();
+            });
           },
         });
       };
       attempt();
-      return () => subscription?.unsubscribe();
+      return () => {
+        // Unsubscribed while refreshing: no new attempt (it would hold a stream, and a slot, for nobody).
+        stopped = true;
+        subscription?.unsubscribe();
+      };
     });
 
   const authorization = async (): Promise<Record<string, string>> => {
