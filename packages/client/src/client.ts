@@ -143,7 +143,8 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
             const mayRefresh = refreshedAt === undefined || (op.type === "subscription" && Date.now() - refreshedAt >= RESUBSCRIBE_AFTER_MS);
             if (!mayRefresh || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
             refreshedAt = Number.POSITIVE_INFINITY;
-            void refreshOnce().then((fresh) => {
+            // A token store or refreshExclusively that throws ends the call like a refused refresh (not unhandled).
+            void refreshOnce().catch(() => false).then((fresh) => {
               if (stopped) return;
               if (!fresh) return observer.error(error);
               refreshedAt = Date.now();
