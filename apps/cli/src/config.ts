@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -26,11 +26,16 @@ export async function readConfig(path: string): Promise<StoredConfig> {
   }
 }
 
-/** Writes the config readable by its owner only (0600): it holds tokens. */
+/**
+ * Writes the config readable by its owner only (0600): it holds tokens. Written aside and renamed over the file, so
+ * another cadence process reading it meanwhile sees the old config or the new one, never half of one.
+ */
 export async function writeConfig(path: string, config: StoredConfig): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  await chmod(path, 0o600);
+  const aside = `${path}.${process.pid}.tmp`;
+  await writeFile(aside, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await chmod(aside, 0o600);
+  await rename(aside, path);
 }
 
 export async function removeConfig(path: string): Promise<void> {

@@ -24,6 +24,12 @@ export interface CadenceClientOptions {
   onTokens?: (tokens: TokenPair) => void | Promise<void>;
   /** Custom fetch (tests, proxies). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Runs `refresh` alone among every holder of the same stored tokens (other processes of the app, such as two CLI
+   * watchers): a refresh token is single use, and presenting it twice revokes the session. Inside, the client reads
+   * the stored tokens again and, when another holder refreshed meanwhile, uses its pair instead of refreshing.
+   */
+  refreshExclusively?: <T>(refresh: () => Promise<T>) => Promise<T>;
 }
 
 export type CadenceClient = TRPCClient<AppRouter>;
@@ -49,6 +55,12 @@ function trpcUrl(url: string): string {
 async function read(source: Source): Promise<string | undefined> {
   return typeof source === "function" ? source() : source;
 }
+
+/**
+ * How long a subscription's attempt after a refresh must have run before another UNAUTHORIZED refreshes again rather
+ * than ending it: a later one is the next token's expiry, an earlier one a fresh token refused (which would loop).
+ */
+const RESUBSCRIBE_AFTER_MS = 1000;
 
 function isUnauthorized(error: unknown): boolean {
   return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED";
@@ -78,9 +90,19 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
     return { accessToken: await options.getAccessToken?.(), refreshToken };
   }
 
+  /** Whether a fresh pair is at hand: refreshed here, or (see refreshExclusively) stored by another holder meanwhile. */
+  async function refreshOnce(): Promise<boolean> {
+    const { refreshToken: seen } = await currentTokens();
+    if (!seen || !options.refreshExclusively) return (await refreshWith(seen)) !== undefined;
+    return options.refreshExclusively(async () => {
+      const { refreshToken } = await currentTokens();
+      if (refreshToken !== seen) return refreshToken !== undefined;
+      return (await refreshWith(refreshToken)) !== undefined;
+    });
+  }
+
   /** One refresh per refresh token, shared by every call that failed with it. */
-  async function refreshOnce(): Promise<TokenPair | undefined> {
-    const { refreshToken } = await currentTokens();
+  async function refreshWith(refreshToken: string | undefined): Promise<TokenPair | undefined> {
     if (!refreshToken) return undefined;
     let pending = inFlight.get(refreshToken);
     if (!pending) {
@@ -100,7 +122,9 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
 
   const refreshLink: TRPCLink<AppRouter> = () => ({ op, next }) =>
     observable((observer) => {
-      let retried = false;
+      /** When the attempt after the last refresh began (undefined: no refresh yet). */
+      let refreshedAt: number | undefined;
+      let stopped = false;
       let subscription: { unsubscribe(): void } | undefined;
       // A subscription retried after a refresh resumes after the last event it delivered.
       let lastEventId: string | undefined;
@@ -114,14 +138,27 @@ export function createCadenceClient(options: CadenceClientOptions): CadenceClien
           },
           complete: () => observer.complete(),
           error: (error) => {
-            if (retried || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
-            retried = true;
-            void refreshOnce().then((pair) => (pair ? attempt() : observer.error(error)));
+            // A call is retried once; a subscription outlives many access tokens (the server ends its stream when one
+            // expires), so it refreshes at each expiry, but not for a token refused right after a refresh.
+            const mayRefresh = refreshedAt === undefined || (op.type === "subscription" && Date.now() - refreshedAt >= RESUBSCRIBE_AFTER_MS);
+            if (!mayRefresh || op.path.startsWith("auth.") || !isUnauthorized(error)) return observer.error(error);
+            refreshedAt = Number.POSITIVE_INFINITY;
+            // A token store or refreshExclusively that throws ends the call like a refused refresh (not unhandled).
+            void refreshOnce().catch(() => false).then((fresh) => {
+              if (stopped) return;
+              if (!fresh) return observer.error(error);
+              refreshedAt = Date.now();
+              attempt();
+            });
           },
         });
       };
       attempt();
-      return () => subscription?.unsubscribe();
+      return () => {
+        // Unsubscribed while refreshing: no new attempt (it would hold a stream, and a slot, for nobody).
+        stopped = true;
+        subscription?.unsubscribe();
+      };
     });
 
   const authorization = async (): Promise<Record<string, string>> => {

@@ -81,6 +81,36 @@ describe("createCadenceClient", () => {
     expect(check.status).toBe(200);
   });
 
+  it("refreshes one at a time with refreshExclusively when clients sharing a store fail together, keeping the session", async () => {
+    const first = await account();
+    const store = { accessToken: "expired.access.token", refreshToken: first.refreshToken };
+    let held = Promise.resolve();
+    // What another process's lock does: each refresh runs after the previous one finished.
+    const refreshExclusively = <T>(refresh: () => Promise<T>): Promise<T> => {
+      const run = held.then(refresh);
+      held = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
+    };
+    const { calls, fetchImpl } = countingFetch();
+    const options = {
+      url: server.url,
+      getAccessToken: () => store.accessToken,
+      refreshToken: () => store.refreshToken,
+      onTokens: (pair: TokenPair) => void Object.assign(store, pair),
+      refreshExclusively,
+      fetch: fetchImpl,
+    };
+    const [a, b] = [createCadenceClient(options), createCadenceClient(options)];
+    const [meA, meB] = await Promise.all([a.users.me.query(), b.users.me.query()]);
+    expect(meB.id).toBe(meA.id);
+    expect(calls.refresh).toBe(1);
+    const check = await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${store.accessToken}` } });
+    expect(check.status).toBe(200);
+  });
+
   it("passes the UNAUTHORIZED error on when there is no refresh token or the refresh fails", async () => {
     const bare = createCadenceClient({ url: server.url, getAccessToken: () => "expired.access.token" });
     await expect(bare.users.me.query()).rejects.toBeInstanceOf(TRPCClientError);
