@@ -43,6 +43,8 @@ describe("GET /projects/{projectId}/events", () => {
     expect(row).toBeDefined();
     const { id, at, action, entityType, entityId, actorId, changes } = row as Record<string, unknown>;
     expect(event.data).toEqual({ id, at, action, entityType, entityId, actorId, changes });
+    // To the byte: the same fields in the same order, also inside each change's before and after.
+    expect(JSON.stringify(event.data)).toBe(JSON.stringify({ id, at, actorId, action, entityType, entityId, changes }));
     expect(event.data).toMatchObject({ entityId: task.id, actorId: owner.user.id });
   });
 

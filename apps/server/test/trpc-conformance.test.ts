@@ -257,8 +257,8 @@ describe("subscriptions (httpSubscriptionLink's GET)", () => {
       [events({ projectId }), { ...asUser(), "last-event-id": after }],
     ] as const) {
       const stream = await expectSameStream(path, headers, messages(3));
-      expect(stream.body).toContain('"title":{"after":"After one"');
-      expect(stream.body).toContain('"title":{"after":"After two"');
+      expect(stream.body).toContain('"title":{"before":null,"after":"After one"}');
+      expect(stream.body).toContain('"title":{"before":null,"after":"After two"}');
     }
   });
 

@@ -20,9 +20,14 @@ const columns = {
   changes: auditEvents.changes,
 };
 
-function stored(row: { seq: number } & Omit<ProjectEvent, "at"> & { at: Date }): StoredEvent {
-  const { seq, at, ...rest } = row;
-  return { seq, event: { ...rest, at: iso(at) } };
+/**
+ * A row as the feed sends it: its fields, and each change's `before` and `after`, in the order `GET /audit-events`
+ * answers them (its schema's), not jsonb's (which stores keys shortest first), so the two read alike to the byte.
+ */
+function stored({ seq, id, at, actorId, action, entityType, entityId, changes }: { seq: number } & Omit<ProjectEvent, "at"> & { at: Date }): StoredEvent {
+  const ordered: ProjectEvent["changes"] = {};
+  for (const [field, { before, after }] of Object.entries(changes)) ordered[field] = { before, after };
+  return { seq, event: { id, at: iso(at), actorId, action, entityType, entityId, changes: ordered } };
 }
 
 // Prepared (see prepared() in @cadence/db): the hub reads once per batch and every subscriber reads when it opens
