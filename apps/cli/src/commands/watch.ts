@@ -12,7 +12,7 @@ const brief = (value: unknown) => {
 /** One readable line per change: when, what, which entity, by whom, and each changed field's before -> after. */
 export function eventLine(event: ProjectEvent): string {
   const fields = Object.entries(event.changes).map(([field, change]) => `${field}: ${brief(change.before)} -> ${brief(change.after)}`);
-  return [event.at, event.action.padEnd(13), `${event.entityType} ${event.entityId}`, `by ${event.actorId ?? "-"}`, ...(fields.length ? [`(${fields.join(", ")})`] : [])].join("  ");
+  return [event.at, event.action.padEnd(14), `${event.entityType} ${event.entityId}`, `by ${event.actorId ?? "-"}`, ...(fields.length ? [`(${fields.join(", ")})`] : [])].join("  ");
 }
 
 export const tasksWatch: Command = {
