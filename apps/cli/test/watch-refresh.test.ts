@@ -1,36 +1,12 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleCli, cliDir, runProcess, type Result } from "./support/cadence.js";
+import { describe, expect, it } from "vitest";
+import { useCliSession } from "./support/cli-session.js";
 
 // Access tokens live 3 s here, so the watchers' streams end (401) and must refresh within the test.
-let server: EphemeralServer;
-let home: string;
-let binary: string;
-
-beforeAll(async () => {
-  server = await startEphemeralServer({ SEED_DEMO: "true", ACCESS_TOKEN_TTL: "3" });
-  home = mkdtempSync(join(tmpdir(), "cadence-watch-refresh-"));
-  binary = await bundleCli(home);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
-
-const env = () => ({ PATH: process.env.PATH ?? "", XDG_CONFIG_HOME: home, CADENCE_URL: server.url });
-
-function cadence(args: string[], stdin?: string): Promise<Result> {
-  return runProcess(process.execPath, [binary, ...args], { cwd: cliDir, env: env(), ...(stdin === undefined ? {} : { stdin }) });
-}
+const { cadence, spawnCadence } = useCliSession("watch-refresh", { ACCESS_TOKEN_TTL: "3" });
 
 /** A running `cadence tasks watch --json`: resolves `until` once its stdout or stderr satisfies a test, or it exits. */
 function watch(projectId: string) {
-  const child = spawn(process.execPath, [binary, "tasks", "watch", "--project", projectId, "--json"], { cwd: cliDir, env: env() });
+  const child = spawnCadence(["tasks", "watch", "--project", projectId, "--json"]);
   const output = { stdout: "", stderr: "", exited: false };
   let waiter: { test: () => boolean; resolve: () => void } | undefined;
   const check = () => {

@@ -1,35 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEphemeralServer, type EphemeralServer } from "@cadence/server/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleCli, cliDir, runProcess, type Result } from "./support/cadence.js";
+import { describe, expect, it } from "vitest";
+import { useCliSession } from "./support/cli-session.js";
 
-let server: EphemeralServer;
-let home: string;
-let binary: string;
-
-beforeAll(async () => {
-  server = await startEphemeralServer({ SEED_DEMO: "true" });
-  home = mkdtempSync(join(tmpdir(), "cadence-watch-"));
-  binary = await bundleCli(home);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
-
-const env = () => ({ PATH: process.env.PATH ?? "", XDG_CONFIG_HOME: home, CADENCE_URL: server.url });
-
-function cadence(args: string[], stdin?: string): Promise<Result> {
-  return runProcess(process.execPath, [binary, ...args], { cwd: cliDir, env: env(), ...(stdin === undefined ? {} : { stdin }) });
-}
+const { cadence, spawnCadence } = useCliSession("watch");
 
 /** A running `cadence tasks watch`, with a wait for the first stdout line matching a pattern. */
 function watch(args: string[]) {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [binary, "tasks", "watch", ...args], { cwd: cliDir, env: env() });
+  const child = spawnCadence(["tasks", "watch", ...args]);
   let stdout = "";
   let stderr = "";
   const waiters: { pattern: RegExp; stream: "stdout" | "stderr"; resolve: (line: string) => void }[] = [];
