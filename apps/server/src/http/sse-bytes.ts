@@ -24,3 +24,17 @@ export function frameWriter(res: ServerResponse): FrameWriter {
   const chunked = res.chunkedEncoding;
   return (bytes) => !socket || socket.destroyed || socket.write(chunked ? bytes.chunked : bytes.bare);
 }
+
+/** Resolves once the response's socket takes more, or when the response closes (then the caller stops writing). */
+export function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = res.socket;
+    const done = () => {
+      socket?.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    socket?.once("drain", done);
+    res.once("close", done);
+  });
+}

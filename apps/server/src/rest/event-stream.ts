@@ -1,8 +1,7 @@
 import type { ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { toPublicError } from "@cadence/api";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
-import { frameWriter, type FrameWriter } from "../http/sse-bytes.js";
+import { drained, frameWriter, type FrameWriter } from "../http/sse-bytes.js";
 import { frameOf, HEARTBEAT_FRAME } from "./sse-frames.js";
 
 /** A comment line this often keeps proxies, the client and our own idle limits from taking the stream for dead. */
@@ -10,19 +9,6 @@ export const HEARTBEAT_MS = 15_000;
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
-}
-
-/** Resolves once the socket takes more, or when the response closes (then the caller stops writing). */
-function drained(res: ServerResponse, socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      socket.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    socket.once("drain", done);
-    res.once("close", done);
-  });
 }
 
 /** Sends the stream's headers and its first line; returns the writer of frames straight to the socket. */
@@ -62,7 +48,7 @@ export async function writeEventStream(res: ServerResponse, items: unknown, abor
   try {
     for await (const item of items) {
       if (res.destroyed || !socket) break;
-      if (!send(frameOf(item))) await drained(res, socket);
+      if (!send(frameOf(item))) await drained(res);
     }
   } catch (cause) {
     failure = cause;

@@ -6,7 +6,7 @@ import { getErrorShape, isAbortError, isAsyncIterable, isObject } from "@trpc/se
 import { pushEvents } from "../http/event-push.js";
 import { BodyError } from "../http/json-body.js";
 import type { ContextFactory } from "../http/request-info.js";
-import { frameWriter, type FrameWriter } from "../http/sse-bytes.js";
+import { drained, frameWriter, type FrameWriter } from "../http/sse-bytes.js";
 import { callInputs } from "./call-inputs.js";
 import type { CallPlan } from "./call-plan.js";
 import type { Answer, ErrorSite } from "./envelope.js";
@@ -34,19 +34,6 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 function lastEventIdOf(req: IncomingMessage, params: URLSearchParams): string | null {
   const header = req.headers["last-event-id"];
   return (typeof header === "string" ? header : undefined) ?? params.get("lastEventId") ?? params.get("Last-Event-Id");
-}
-
-/** Resolves once the socket takes more, or when the response closes (then the caller stops writing). */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.socket?.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.socket?.once("drain", done);
-    res.once("close", done);
-  });
 }
 
 /**
